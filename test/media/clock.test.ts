@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RealClock, VirtualClock } from '../../src/media/clock.js';
+
+test('VirtualClock runs timers in due order, each seeing its own due time', () => {
+  const clock = new VirtualClock();
+  const seen: Array<[string, number]> = [];
+  clock.schedule(30, () => seen.push(['c', clock.now()]));
+  clock.schedule(10, () => seen.push(['a', clock.now()]));
+  clock.schedule(10, () => seen.push(['b', clock.now()]));
+  clock.advance(20);
+  assert.deepEqual(seen, [['a', 10], ['b', 10]]);
+  assert.equal(clock.now(), 20);
+  clock.advance(10);
+  assert.deepEqual(seen.at(-1), ['c', 30]);
+  assert.equal(clock.pendingTimers, 0);
+});
+
+test('VirtualClock timers scheduled from a callback run within the same advance', () => {
+  const clock = new VirtualClock();
+  let count = 0;
+  const tick = (due: number): void => {
+    clock.schedule(due, () => {
+      count++;
+      tick(due + 1000 / 30);
+    });
+  };
+  tick(0);
+  clock.advance(10_000 - 1e-9);
+  assert.equal(count, 300);
+});
+
+test('VirtualClock cancel() and argument checks', () => {
+  const clock = new VirtualClock();
+  let fired = false;
+  const t = clock.schedule(5, () => (fired = true));
+  t.cancel();
+  clock.advance(10);
+  assert.equal(fired, false);
+  assert.throws(() => clock.advance(-1), RangeError);
+  assert.throws(() => clock.advance(Number.NaN), RangeError);
+  assert.throws(() => clock.advanceTo(5), RangeError);
+});
+
+test('RealClock fires at or after the due time and cancel prevents firing', async () => {
+  const clock = new RealClock();
+  const start = clock.now();
+  const firedAt = await new Promise<number>((resolve) => clock.schedule(start + 15, () => resolve(clock.now())));
+  assert.ok(firedAt >= start + 15, `fired at ${firedAt - start} ms`);
+  let fired = false;
+  clock.schedule(clock.now() + 5, () => (fired = true)).cancel();
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(fired, false);
+});
