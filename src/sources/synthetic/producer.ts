@@ -1,9 +1,11 @@
 /**
- * PLACEHOLDER (replaced by the media-plane work): opens a synthetic device as an EngineSource.
- * The signature is the contract the synthetic provider (spec/device side) calls.
+ * Opens a synthetic device as an EngineSource: a tone/beep microphone or a test-pattern camera
+ * (see audio.ts and video.ts). The synthetic provider calls this with the device's options.
  */
 import type { Clock } from '../../media/clock.js';
-import type { DeviceDescriptor, EngineSource, SourceConfig, TrackFormat, TrackOutput, SourceObserver } from '../types.js';
+import type { DeviceDescriptor, EngineSource, SourceConfig } from '../types.js';
+import { SyntheticAudioSource } from './audio.js';
+import { SyntheticVideoSource } from './video.js';
 
 /** Per-device knobs of the synthetic generators (from the provider's configuration). */
 export interface SyntheticSignalOptions {
@@ -14,40 +16,15 @@ export interface SyntheticSignalOptions {
   readonly beepOffMs?: number;
   /** Peak amplitude 0..1 (default 0.5). */
   readonly amplitude?: number;
+  /** Cameras: draw the frame counter and timestamp into the picture (default true). */
+  readonly drawText?: boolean;
 }
 
-export function createSyntheticSource(device: DeviceDescriptor, config: SourceConfig, clock: Clock, _options: SyntheticSignalOptions = {}): EngineSource {
-  void device;
-  let current: SourceConfig = config;
-  const outputs = new Set<TrackOutput>();
-  const source: EngineSource = {
-    kind: config.kind,
-    clock,
-    muted: false,
-    get config() {
-      return current;
-    },
-    configure(c: SourceConfig) {
-      current = c;
-    },
-    createOutput(_format: TrackFormat | null): TrackOutput {
-      const out: TrackOutput = {
-        setFormat() {},
-        setEnabled() {},
-        subscribe() {
-          return () => {};
-        },
-        close() {
-          outputs.delete(out);
-        },
-      };
-      outputs.add(out);
-      return out;
-    },
-    stop() {
-      outputs.clear();
-    },
-    observer: null as SourceObserver | null,
-  };
-  return source;
+export function createSyntheticSource(device: DeviceDescriptor, config: SourceConfig, clock: Clock, options: SyntheticSignalOptions = {}): EngineSource {
+  if (config.kind === 'audio') {
+    if (device.kind !== 'audioinput') throw new TypeError(`createSyntheticSource: an audio configuration for ${device.kind} device ${device.internalId}`);
+    return new SyntheticAudioSource(config, clock, options);
+  }
+  if (device.kind !== 'videoinput') throw new TypeError(`createSyntheticSource: a video configuration for ${device.kind} device ${device.internalId}`);
+  return new SyntheticVideoSource(config, clock, options);
 }
