@@ -1,0 +1,82 @@
+/**
+ * Installs navigator.mediaDevices and the global interface objects (MediaStream, MediaStreamTrack,
+ * ...) so code written for browsers runs unchanged. Existing globals are left alone unless
+ * `replace` is set (jsdom / happy-dom ship partial ones that a test may want to keep or override).
+ */
+import { availableParallelism } from 'node:os';
+import { MediaStream } from '../stream/media-stream.js';
+import { MediaStreamTrack } from '../stream/media-stream-track.js';
+import { MediaStreamTrackEvent } from '../stream/media-stream-track-event.js';
+import { OverconstrainedError } from '../errors/overconstrained-error.js';
+import { MediaDevices } from './media-devices.js';
+import { MediaDeviceInfo } from './media-device-info.js';
+import { InputDeviceInfo } from './input-device-info.js';
+import { DeviceChangeEvent } from './device-change-event.js';
+import { createMediaDevices, type CreateMediaDevicesOptions, type MediaDevicesHandle } from './create-media-devices.js';
+
+export interface InstallPolyfillOptions extends CreateMediaDevicesOptions {
+  /** Replace globals that already exist (default false: keep them). */
+  replace?: boolean;
+}
+
+const INTERFACES: Record<string, unknown> = {
+  MediaStream,
+  MediaStreamTrack,
+  MediaStreamTrackEvent,
+  OverconstrainedError,
+  MediaDevices,
+  MediaDeviceInfo,
+  InputDeviceInfo,
+  DeviceChangeEvent,
+};
+
+let installed: MediaDevicesHandle | null = null;
+
+/**
+ * Installs the globals; returns the handle of the MediaDevices behind navigator.mediaDevices (an
+ * existing one when nothing was replaced and it is ours). navigator.mediaDevices is installed
+ * only where it is missing, unless `replace`.
+ */
+export function installPolyfill(options: InstallPolyfillOptions = {}): MediaDevicesHandle {
+  if (typeof options !== 'object' || options === null) throw new TypeError('installPolyfill: options must be an object');
+  const { replace = false, ...factoryOptions } = options;
+  const g = globalThis as Record<string, unknown>;
+  for (const [name, value] of Object.entries(INTERFACES)) {
+    if (!replace && g[name] !== undefined) continue;
+    // Interface objects are writable, configurable and not enumerable (WebIDL).
+    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+  }
+
+  let navigator = g.navigator as Record<string, unknown> | undefined;
+  if (navigator === undefined || navigator === null) {
+    // Node 20 has no navigator. Node >= 21 has one behind a getter on globalThis; assigning to it
+    // throws, so everything here goes through defineProperty.
+    // The members Node >= 21 has, so code that reads them keeps working on Node 20.
+    navigator = {} as Record<string, unknown>;
+    const os = process.platform;
+    const members: Record<string, unknown> = {
+      hardwareConcurrency: availableParallelism(),
+      language: 'en-US',
+      languages: Object.freeze(['en-US']),
+      platform: os === 'darwin' ? 'MacIntel' : os === 'win32' ? 'Win32' : os === 'linux' ? `Linux ${process.arch === 'x64' ? 'x86_64' : process.arch}` : os,
+      userAgent: `Node.js/${process.versions.node.split('.')[0]}`,
+    };
+    for (const [k, v] of Object.entries(members)) Object.defineProperty(navigator, k, { value: v, enumerable: true, configurable: true });
+    Object.defineProperty(navigator, Symbol.toStringTag, { value: 'Navigator', configurable: true });
+    Object.defineProperty(globalThis, 'navigator', { value: navigator, writable: true, configurable: true, enumerable: true });
+  }
+  const existing = navigator.mediaDevices;
+  if (existing !== undefined && !replace) {
+    if (installed && existing === installed.mediaDevices) return installed;
+    // Someone else's mediaDevices stays; give the caller a working handle anyway.
+    return createMediaDevices(factoryOptions);
+  }
+  const previous = installed;
+  const handle = createMediaDevices(factoryOptions);
+  const mediaDevices = handle.mediaDevices;
+  // [SameObject] readonly attribute: a getter that always returns this MediaDevices.
+  Object.defineProperty(navigator, 'mediaDevices', { get: () => mediaDevices, configurable: true, enumerable: true });
+  installed = handle;
+  if (previous && previous !== handle) previous.controller.unload();
+  return handle;
+}

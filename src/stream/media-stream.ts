@@ -1,0 +1,141 @@
+/**
+ * MediaStream: an ordered set of tracks. mediacapture-main#mediastream
+ */
+import { randomUUID } from 'node:crypto';
+import { brand, domString, sequence, isIterableObject, describe, toStringTag, exposeMembers, defineEventHandler } from '../webidl/index.js';
+import { MediaStreamTrack, isMediaStreamTrack, trackKindOf, trackIdOf, isTrackLive } from './media-stream-track.js';
+import { MediaStreamTrackEvent } from './media-stream-track-event.js';
+
+interface StreamSlots {
+  readonly id: string;
+  /** The track set, in insertion order (the order is UA-defined, M#dom-mediastream-gettracks). */
+  readonly tracks: Set<MediaStreamTrack>;
+}
+
+const slots = new WeakMap<object, StreamSlots>();
+
+function toTrack(value: unknown, context: string): MediaStreamTrack {
+  if (!isMediaStreamTrack(value)) throw new TypeError(`${context}: ${describe(value)} is not of type MediaStreamTrack`);
+  return value;
+}
+
+export class MediaStream extends EventTarget {
+  declare onaddtrack: ((this: MediaStream, ev: Event) => unknown) | null;
+  declare onremovetrack: ((this: MediaStream, ev: Event) => unknown) | null;
+
+  // mediacapture-main#dom-mediastream-constructor
+  constructor();
+  constructor(stream: MediaStream);
+  constructor(tracks: Iterable<MediaStreamTrack>);
+  constructor(arg?: MediaStream | Iterable<MediaStreamTrack>) {
+    const ctx = "Failed to construct 'MediaStream'";
+    // Overload resolution: undefined -> (); a MediaStream -> (stream); an iterable -> (sequence).
+    let initial: MediaStreamTrack[] = [];
+    if (arg !== undefined) {
+      const other = typeof arg === 'object' && arg !== null ? slots.get(arg) : undefined;
+      if (other) {
+        initial = [...other.tracks];
+      } else if (isIterableObject(arg)) {
+        initial = sequence(arg, `${ctx}: parameter 1`, toTrack);
+      } else {
+        throw new TypeError(`${ctx}: parameter 1 (${describe(arg)}) is neither a MediaStream nor a sequence of MediaStreamTrack`);
+      }
+    }
+    super();
+    // 1-2. A new stream with a newly generated id.
+    const s: StreamSlots = { id: randomUUID(), tracks: new Set() };
+    // 3-4. Add each track, skipping duplicates (a Set does); no events.
+    for (const t of initial) s.tracks.add(t);
+    slots.set(this, s);
+  }
+
+  // mediacapture-main#dom-mediastream-id
+  get id(): string {
+    return brand(slots, this, 'MediaStream', 'id').id;
+  }
+
+  // mediacapture-main#dom-mediastream-getaudiotracks
+  getAudioTracks(): MediaStreamTrack[] {
+    const s = brand(slots, this, 'MediaStream', 'getAudioTracks');
+    return [...s.tracks].filter((t) => trackKindOf(t) === 'audio');
+  }
+
+  // mediacapture-main#dom-mediastream-getvideotracks
+  getVideoTracks(): MediaStreamTrack[] {
+    const s = brand(slots, this, 'MediaStream', 'getVideoTracks');
+    return [...s.tracks].filter((t) => trackKindOf(t) === 'video');
+  }
+
+  // mediacapture-main#dom-mediastream-gettracks
+  getTracks(): MediaStreamTrack[] {
+    return [...brand(slots, this, 'MediaStream', 'getTracks').tracks];
+  }
+
+  // mediacapture-main#dom-mediastream-gettrackbyid
+  getTrackById(trackId: string): MediaStreamTrack | null {
+    const s = brand(slots, this, 'MediaStream', 'getTrackById');
+    if (arguments.length < 1) throw new TypeError("Failed to execute 'getTrackById' on 'MediaStream': 1 argument required");
+    const id = domString(trackId, "Failed to execute 'getTrackById' on 'MediaStream': parameter 1");
+    for (const t of s.tracks) if (trackIdOf(t) === id) return t;
+    return null;
+  }
+
+  // mediacapture-main#dom-mediastream-addtrack: no event (G2).
+  addTrack(track: MediaStreamTrack): void {
+    const s = brand(slots, this, 'MediaStream', 'addTrack');
+    const t = toTrack(track, "Failed to execute 'addTrack' on 'MediaStream': parameter 1");
+    s.tracks.add(t);
+  }
+
+  // mediacapture-main#dom-mediastream-removetrack: no event (G2).
+  removeTrack(track: MediaStreamTrack): void {
+    const s = brand(slots, this, 'MediaStream', 'removeTrack');
+    const t = toTrack(track, "Failed to execute 'removeTrack' on 'MediaStream': parameter 1");
+    s.tracks.delete(t);
+  }
+
+  // mediacapture-main#dom-mediastream-clone
+  clone(): MediaStream {
+    const s = brand(slots, this, 'MediaStream', 'clone');
+    // 1-2. A new stream with a new id; 3. clone each track and add the clone.
+    return new MediaStream([...s.tracks].map((t) => t.clone()));
+  }
+
+  // mediacapture-main#stream-active
+  get active(): boolean {
+    const s = brand(slots, this, 'MediaStream', 'active');
+    for (const t of s.tracks) if (isTrackLive(t)) return true;
+    return false;
+  }
+}
+
+defineEventHandler(MediaStream, 'addtrack', 'MediaStream');
+defineEventHandler(MediaStream, 'removetrack', 'MediaStream');
+toStringTag(MediaStream, 'MediaStream');
+exposeMembers(MediaStream, ['id', 'getAudioTracks', 'getVideoTracks', 'getTracks', 'getTrackById', 'addTrack', 'removeTrack', 'clone', 'active']);
+
+/**
+ * mediacapture-main#dfn-add-a-track: adds the track (if absent) and fires `addtrack` synchronously,
+ * as the algorithm does; callers run it from their own task.
+ */
+export function addTrackAndFire(stream: MediaStream, track: MediaStreamTrack): void {
+  const s = brand(slots, stream, 'MediaStream', 'add a track');
+  // 1. Already in the set: abort. 2. Add it. 3. Fire a track event named addtrack.
+  if (s.tracks.has(track)) return;
+  s.tracks.add(track);
+  stream.dispatchEvent(new MediaStreamTrackEvent('addtrack', { track }));
+}
+
+/** mediacapture-main#dfn-remove-a-track: removes the track (if present) and fires `removetrack`. */
+export function removeTrackAndFire(stream: MediaStream, track: MediaStreamTrack): void {
+  const s = brand(slots, stream, 'MediaStream', 'remove a track');
+  // 1. Not in the set: abort. 2. Remove it. 3. Fire a track event named removetrack.
+  if (!s.tracks.has(track)) return;
+  s.tracks.delete(track);
+  stream.dispatchEvent(new MediaStreamTrackEvent('removetrack', { track }));
+}
+
+/** Adds a track without an event (getUserMedia filling its new stream). */
+export function addTrackSilently(stream: MediaStream, track: MediaStreamTrack): void {
+  brand(slots, stream, 'MediaStream', 'add').tracks.add(track);
+}
