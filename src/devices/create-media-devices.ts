@@ -5,18 +5,50 @@
  */
 import { INTERNAL } from '../webidl/index.js';
 import { RealClock, type Clock } from '../media/clock.js';
-import type { DeviceProvider, DeviceDescriptor } from '../sources/types.js';
-import { SyntheticProvider, createSyntheticProvider, type SyntheticPlugConfig } from '../sources/synthetic/provider.js';
-import type { SyntheticDevicesConfig } from '../sources/synthetic/config.js';
+import { DeviceOpenError, type DeviceProvider, type DeviceDescriptor, type DeviceKind, type EngineSource, type SourceConfig } from '../sources/types.js';
+import { SyntheticProvider, type SyntheticPlugConfig } from '../sources/synthetic/provider.js';
+import { ENV_VARIABLE, validateConfig, type SyntheticCameraConfig, type SyntheticDevicesConfig, type SyntheticMicrophoneConfig } from '../sources/synthetic/config.js';
+import { FileProvider, type FileCameraConfig, type FileMicrophoneConfig } from '../sources/file/provider.js';
+import { PulseProvider } from '../sources/pulse/provider.js';
+import { V4l2Provider } from '../sources/v4l2/provider.js';
 import { PermissionController, type PermissionsInit, type CapturePermissionName } from '../permissions/permission-controller.js';
 import { DeviceIdentity } from './device-identity.js';
 import { DeviceContext, MediaDevices } from './media-devices.js';
 
+/**
+ * The device set: the synthetic configuration (src/sources/synthetic/config.ts) extended with
+ * file-backed devices and the machine's real devices. Also read, as JSON, from MEDIACAPTURE_DEVICES:
+ *
+ *   MEDIACAPTURE_DEVICES='{"microphones": [{"file": "speech.wav"}], "cameras": [{"file": "clip.y4m"}]}'
+ *   MEDIACAPTURE_DEVICES='{"real": true}'
+ *
+ *   "real": true            adds the sound server's sources/sinks and the V4L2 cameras (an absent
+ *                           server or camera simply contributes no devices); add "microphones": 0,
+ *                           "cameras": 0 for the real devices alone
+ *   { "file": path, ... }   in "microphones" (a WAV file: PCM 8/16/24/32-bit or float) or "cameras"
+ *                           (a Y4M file), with optional "id", "label", "group" (cameras also
+ *                           "facingMode"); relative paths are resolved against the working
+ *                           directory. The file's format is the device's only native mode; it
+ *                           plays looped. A missing or unsupported file is a TypeError here.
+ *
+ * Devices are listed real first, then file-backed, then synthetic (the remaining entries and
+ * counts, with the synthetic defaults when a kind is not given at all). The first kind-default
+ * among them stays the system default: a real default microphone comes before a file or synthetic one.
+ */
+export interface MediaDevicesConfig {
+  microphones?: number | (SyntheticMicrophoneConfig | FileMicrophoneConfig)[];
+  cameras?: number | (SyntheticCameraConfig | FileCameraConfig)[];
+  speakers?: SyntheticDevicesConfig['speakers'];
+  real?: boolean;
+}
+
 export interface CreateMediaDevicesOptions {
-  /** The synthetic device set (default: MEDIACAPTURE_DEVICES if set, else one microphone and one camera). */
-  devices?: SyntheticDevicesConfig;
-  /** Device providers to use instead of the synthetic one. */
+  /** The device set (default: MEDIACAPTURE_DEVICES if set, else one synthetic microphone and camera). See MediaDevicesConfig. */
+  devices?: MediaDevicesConfig;
+  /** Device providers to use instead of the configured ones. */
   providers?: readonly DeviceProvider[];
+  /** Adds the machine's real devices (sound server, V4L2) before the others; same as devices.real. */
+  real?: boolean;
   /** Initial permission states and prompt callback, or a controller shared with other documents. */
   permissions?: PermissionsInit | PermissionController;
   /** The document's origin (device ids are per origin). Default "http://localhost". */
@@ -77,15 +109,22 @@ export function createMediaDevices(options: CreateMediaDevicesOptions = {}): Med
     if (origin === 'null') throw new TypeError(`createMediaDevices: origin ${JSON.stringify(options.origin)} is opaque`);
   }
   let provider: SyntheticProvider | null = null;
-  let providers: readonly DeviceProvider[];
+  let layers: DeviceProvider[];
+  if (options.real !== undefined) toBool(options.real, 'createMediaDevices: real');
+  let real = options.real === true;
   if (options.providers !== undefined) {
     if (!Array.isArray(options.providers)) throw new TypeError('createMediaDevices: providers must be an array of DeviceProviders');
-    providers = [...options.providers];
-    provider = (providers.find((p) => p instanceof SyntheticProvider) as SyntheticProvider | undefined) ?? null;
+    layers = [...options.providers];
+    provider = (layers.find((p) => p instanceof SyntheticProvider) as SyntheticProvider | undefined) ?? null;
   } else {
-    provider = createSyntheticProvider(options.devices);
-    providers = [provider];
+    const fromEnv = options.devices === undefined;
+    const built = configuredProviders(fromEnv ? devicesFromEnvironment() : options.devices, fromEnv ? ENV_VARIABLE : 'createMediaDevices: devices');
+    provider = built.synthetic;
+    layers = built.providers;
+    real ||= built.real;
   }
+  if (real) layers = [new PulseProvider(), new V4l2Provider(), ...layers];
+  const providers: readonly DeviceProvider[] = layers.length > 1 && (real || options.providers === undefined) ? [new LayeredProvider(layers)] : layers;
   const permissions = options.permissions instanceof PermissionController ? options.permissions : new PermissionController(options.permissions);
   const clock = options.clock ?? new RealClock();
   const ctx = new DeviceContext({ providers, permissions, identity: new DeviceIdentity(origin, options.deviceIdKey), clock });
@@ -140,4 +179,107 @@ export function createMediaDevices(options: CreateMediaDevicesOptions = {}): Med
     },
   };
   return { mediaDevices, controller };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** MEDIACAPTURE_DEVICES parsed (undefined when unset or blank); invalid JSON is a TypeError naming the variable. */
+function devicesFromEnvironment(): MediaDevicesConfig | undefined {
+  const raw = process.env[ENV_VARIABLE];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  try {
+    return JSON.parse(raw) as MediaDevicesConfig;
+  } catch (e) {
+    throw new TypeError(`${ENV_VARIABLE} is not valid JSON (${(e as Error).message}): ${JSON.stringify(raw.slice(0, 80))}`);
+  }
+}
+
+/** Splits a device set into its file-backed and synthetic parts and makes their providers. */
+function configuredProviders(config: MediaDevicesConfig | undefined, where: string): { providers: DeviceProvider[]; synthetic: SyntheticProvider; real: boolean } {
+  if (config === undefined) {
+    const synthetic = new SyntheticProvider();
+    return { providers: [synthetic], synthetic, real: false };
+  }
+  if (!isObject(config)) throw new TypeError(`${where}: expected an object`);
+  const { real, ...rest } = config;
+  if (real !== undefined && typeof real !== 'boolean') throw new TypeError(`${where}.real: expected a boolean, got ${JSON.stringify(real)}`);
+  const fileMics: FileMicrophoneConfig[] = [];
+  const fileCams: FileCameraConfig[] = [];
+  const synthetic: Record<string, unknown> = { ...rest };
+  const split = (key: 'microphones' | 'cameras', into: object[]): void => {
+    const list = rest[key];
+    if (!Array.isArray(list)) return;
+    synthetic[key] = list.filter((entry) => {
+      if (isObject(entry) && 'file' in entry) {
+        into.push(entry);
+        return false;
+      }
+      return true;
+    });
+  };
+  split('microphones', fileMics);
+  split('cameras', fileCams);
+  validateConfig(synthetic, where);
+  const providers: DeviceProvider[] = [];
+  if (fileMics.length > 0 || fileCams.length > 0) providers.push(new FileProvider({ microphones: fileMics, cameras: fileCams }, where));
+  const syntheticProvider = new SyntheticProvider(synthetic as SyntheticDevicesConfig);
+  providers.push(syntheticProvider);
+  return { providers, synthetic: syntheticProvider, real: real === true };
+}
+
+/**
+ * Several providers presented as one list, in order. Only the first provider with a default
+ * device of a kind keeps it as the system default; the others' defaults of that kind are listed
+ * as ordinary devices (so the machine's default microphone stays first).
+ */
+class LayeredProvider implements DeviceProvider {
+  readonly name: string;
+  readonly #layers: readonly DeviceProvider[];
+  readonly #owner = new Map<string, DeviceProvider>();
+
+  constructor(layers: readonly DeviceProvider[]) {
+    this.#layers = layers;
+    this.name = layers.map((p) => p.name).join('+');
+  }
+
+  async list(): Promise<readonly DeviceDescriptor[]> {
+    const lists = await Promise.all(this.#layers.map((p) => p.list()));
+    const owner = new Map<string, DeviceProvider>();
+    const defaulted = new Set<DeviceKind>();
+    const out: DeviceDescriptor[] = [];
+    lists.forEach((list, i) => {
+      const taken = new Set<DeviceKind>();
+      for (const d of list) {
+        owner.set(d.internalId, this.#layers[i]!);
+        if (d.isDefault && defaulted.has(d.kind)) out.push(Object.freeze({ ...d, isDefault: false }));
+        else {
+          if (d.isDefault) taken.add(d.kind);
+          out.push(d);
+        }
+      }
+      for (const k of taken) defaulted.add(k);
+    });
+    this.#owner.clear();
+    for (const [id, p] of owner) this.#owner.set(id, p);
+    return out;
+  }
+
+  async open(device: DeviceDescriptor, config: SourceConfig, clock: Clock): Promise<EngineSource> {
+    let p = this.#owner.get(device.internalId);
+    if (!p) {
+      await this.list();
+      p = this.#owner.get(device.internalId);
+    }
+    if (!p) throw new DeviceOpenError(`device ${device.label} is no longer connected`, 'other');
+    return p.open(device, config, clock);
+  }
+
+  watch(onChange: () => void): () => void {
+    const stops = this.#layers.flatMap((p) => (p.watch ? [p.watch(onChange)] : []));
+    return () => {
+      for (const stop of stops) stop();
+    };
+  }
 }

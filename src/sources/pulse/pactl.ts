@@ -5,6 +5,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import type { AudioMode, DeviceDescriptor } from '../types.js';
+import { physicalDeviceKey } from '../v4l2/sysfs.js';
 
 export interface PulseDevice {
   readonly name: string;
@@ -93,8 +94,12 @@ export async function pulseAvailable(env: NodeJS.ProcessEnv = process.env): Prom
 }
 
 function groupKeyOf(d: PulseDevice): string {
-  // Inputs and outputs on one card share its bus path / card; a monitor belongs with its sink.
   const p = d.properties;
+  // A device with a sysfs path is keyed by its physical (USB) device, as cameras are, so a
+  // webcam's microphone and camera share a groupId.
+  const physical = p['sysfs.path'] ? physicalDeviceKey(p['sysfs.path']) : null;
+  if (physical) return `hw-group:${physical}`;
+  // Inputs and outputs on one card share its bus path / card; a monitor belongs with its sink.
   return `pulse-group:${p['device.bus_path'] ?? p['alsa.card'] ?? p['device.string'] ?? d.monitorOf ?? d.name}`;
 }
 

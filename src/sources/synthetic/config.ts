@@ -21,6 +21,12 @@
  *                    "backgroundBlur": [false] }
  * The first device of each kind is the system default. Devices sharing a "group" belong to one
  * physical device (same groupId). Omitted members take the defaults below.
+ *
+ * createMediaDevices() reads two more things from the same JSON (see MediaDevicesConfig in
+ * src/devices/create-media-devices.ts) before the rest reaches this file:
+ *   "real": true                                   // also the machine's sound-server and V4L2 devices, listed first
+ *   <microphone> = { "file": "speech.wav", "id", "label", "group" }   // a looped WAV file
+ *   <camera>     = { "file": "clip.y4m", "id", "label", "group", "facingMode" }   // a looped Y4M file
  */
 import type { AudioMode, DeviceDescriptor, VideoMode } from '../types.js';
 
