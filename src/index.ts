@@ -23,3 +23,20 @@ export { RealClock, VirtualClock } from './media/clock.js';
 export type { Clock } from './media/clock.js';
 export { installPolyfill } from './devices/install-globals.js';
 export type { InstallPolyfillOptions } from './devices/install-globals.js';
+export type { MediaDevicesConfig } from './devices/create-media-devices.js';
+
+// Frames (WebCodecs shapes) and frame streams (mediacapture-transform).
+export { AudioData } from './media/audio-data.js';
+export { VideoFrame } from './media/video-frame.js';
+export { MediaStreamTrackProcessor } from './transform/media-stream-track-processor.js';
+export { VideoTrackGenerator } from './transform/video-track-generator.js';
+export { MediaStreamTrackGenerator } from './transform/media-stream-track-generator.js';
+
+// Node stream interop.
+export { trackToReadable, trackFromReadable, TrackReadable } from './interop/index.js';
+export type { AudioReadableOptions, VideoReadableOptions, AudioFromReadableOptions, VideoFromReadableOptions } from './interop/index.js';
+
+// Device providers beyond the synthetic one.
+export { FileProvider } from './sources/file/provider.js';
+export { PulseProvider } from './sources/pulse/provider.js';
+export { V4l2Provider } from './sources/v4l2/provider.js';

@@ -13,6 +13,12 @@ import { MediaDeviceInfo } from './media-device-info.js';
 import { InputDeviceInfo } from './input-device-info.js';
 import { DeviceChangeEvent } from './device-change-event.js';
 import { createMediaDevices, type CreateMediaDevicesOptions, type MediaDevicesHandle } from './create-media-devices.js';
+import { AudioData } from '../media/audio-data.js';
+import { VideoFrame } from '../media/video-frame.js';
+import { VideoColorSpace } from '../media/video-color-space.js';
+import { MediaStreamTrackProcessor } from '../transform/media-stream-track-processor.js';
+import { VideoTrackGenerator } from '../transform/video-track-generator.js';
+import { MediaStreamTrackGenerator } from '../transform/media-stream-track-generator.js';
 
 export interface InstallPolyfillOptions extends CreateMediaDevicesOptions {
   /** Replace globals that already exist (default false: keep them). */
@@ -28,6 +34,12 @@ const INTERFACES: Record<string, unknown> = {
   MediaDeviceInfo,
   InputDeviceInfo,
   DeviceChangeEvent,
+  AudioData,
+  VideoFrame,
+  VideoColorSpace,
+  MediaStreamTrackProcessor,
+  VideoTrackGenerator,
+  MediaStreamTrackGenerator,
 };
 
 let installed: MediaDevicesHandle | null = null;

@@ -70,6 +70,29 @@ for (const t of stream.getTracks()) t.stop();
     assert.deepEqual(JSON.parse(r.stdout.trim()), { width: 1280, height: 720, tracks: 2 });
   });
 
+  test('the frame-stream globals work on getUserMedia tracks, and the process exits by itself', async () => {
+    const r = await runScript(`
+import 'mediacapture/polyfill';
+const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240, resizeMode: 'crop-and-scale' }, audio: true });
+const [video] = stream.getVideoTracks();
+const [audio] = stream.getAudioTracks();
+const vr = new MediaStreamTrackProcessor({ track: video }).readable.getReader();
+const ar = new MediaStreamTrackProcessor({ track: audio }).readable.getReader();
+const { value: frame } = await vr.read();
+const { value: chunk } = await ar.read();
+console.log(JSON.stringify({
+  frameIsVideoFrame: frame instanceof VideoFrame, w: frame.codedWidth, h: frame.codedHeight,
+  chunkIsAudioData: chunk instanceof AudioData, rate: chunk.sampleRate,
+}));
+frame.close();
+chunk.close();
+for (const t of stream.getTracks()) t.stop();
+`, { MEDIACAPTURE_DEVICES: undefined });
+    assert.equal(r.signal, null, `the script had to be killed: it did not exit by itself\n${r.stderr}`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout.trim()), { frameIsVideoFrame: true, w: 320, h: 240, chunkIsAudioData: true, rate: 48000 });
+  });
+
   test('MEDIACAPTURE_DEVICES configures the installed devices', async () => {
     const r = await runScript(`
 import 'mediacapture/polyfill';
