@@ -1,0 +1,34 @@
+/** Public surface of the Web Audio engine. */
+import './nodes/all.js';
+
+export { AudioBuffer } from './audio-buffer.js';
+export { AudioParam } from './audio-param.js';
+export type { AutomationRate } from './audio-param.js';
+export { AudioNode } from './audio-node.js';
+export type { ChannelCountMode, ChannelInterpretation } from './audio-node.js';
+export { AudioScheduledSourceNode } from './audio-scheduled-source-node.js';
+export { AudioDestinationNode } from './audio-destination-node.js';
+export { BaseAudioContext } from './base-audio-context.js';
+export type { AudioContextState } from './base-audio-context.js';
+export { AudioContext } from './audio-context.js';
+export type { AudioContextLatencyCategory, AudioTimestamp, MediacaptureSink } from './audio-context.js';
+export { AudioSinkInfo } from './audio-sink-info.js';
+export { OfflineAudioContext } from './offline-audio-context.js';
+export { OfflineAudioCompletionEvent } from './offline-audio-completion-event.js';
+export { AudioProcessingEvent } from './audio-processing-event.js';
+export { GainNode } from './nodes/gain-node.js';
+export { ConstantSourceNode } from './nodes/constant-source-node.js';
+export { AudioBufferSourceNode } from './nodes/audio-buffer-source-node.js';
+export { DelayNode } from './nodes/delay-node.js';
+export { ChannelSplitterNode } from './nodes/channel-splitter-node.js';
+export { ChannelMergerNode } from './nodes/channel-merger-node.js';
+export { ScriptProcessorNode } from './nodes/script-processor-node.js';
+export { OscillatorNode } from './nodes/oscillator-node.js';
+export { PeriodicWave } from './nodes/periodic-wave.js';
+export { BiquadFilterNode } from './nodes/biquad-filter-node.js';
+export { IIRFilterNode } from './nodes/iir-filter-node.js';
+export { WaveShaperNode } from './nodes/wave-shaper-node.js';
+export { DynamicsCompressorNode } from './nodes/dynamics-compressor-node.js';
+export { AnalyserNode } from './nodes/analyser-node.js';
+export { StereoPannerNode } from './nodes/stereo-panner-node.js';
+export { AudioListener } from './audio-listener.js';
