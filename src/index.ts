@@ -21,8 +21,8 @@ export { DeviceOpenError } from './sources/types.js';
 export type { DeviceProvider, DeviceDescriptor, EngineSource, SourceConfig, TrackFormat } from './sources/types.js';
 export { RealClock, VirtualClock } from './media/clock.js';
 export type { Clock } from './media/clock.js';
-export { installPolyfill } from './devices/install-globals.js';
-export type { InstallPolyfillOptions } from './devices/install-globals.js';
+export { installPolyfill } from './install-polyfill.js';
+export type { InstallPolyfillOptions } from './install-polyfill.js';
 export type { MediaDevicesConfig } from './devices/create-media-devices.js';
 
 // Frames (WebCodecs shapes) and frame streams (mediacapture-transform).
@@ -40,3 +40,4 @@ export type { AudioReadableOptions, VideoReadableOptions, AudioFromReadableOptio
 export { FileProvider } from './sources/file/provider.js';
 export { PulseProvider } from './sources/pulse/provider.js';
 export { V4l2Provider } from './sources/v4l2/provider.js';
+export * from './webaudio/index.js';

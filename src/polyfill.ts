@@ -4,9 +4,9 @@
  * (counts, labels, modes, WAV/Y4M files, or the machine's real devices with "real": true).
  * installPolyfill() is exported for explicit use (e.g. { replace: true } under jsdom).
  */
-import { installPolyfill } from './devices/install-globals.js';
+import { installPolyfill } from './install-polyfill.js';
 
 installPolyfill();
 
 export { installPolyfill };
-export type { InstallPolyfillOptions } from './devices/install-globals.js';
+export type { InstallPolyfillOptions } from './install-polyfill.js';

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { installPolyfill } from '../../src/devices/install-globals.js';
+import { installPolyfill } from '../../src/install-polyfill.js';
 import { MediaStream } from '../../src/stream/media-stream.js';
 import { MediaDevices } from '../../src/devices/media-devices.js';
 
@@ -68,6 +68,23 @@ for (const t of stream.getTracks()) t.stop();
     assert.equal(r.signal, null, `the script had to be killed: it did not exit by itself\n${r.stderr}`);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout.trim()), { width: 1280, height: 720, tracks: 2 });
+  });
+
+  test('the Web Audio globals render, and the process exits by itself', async () => {
+    const r = await runScript(`
+import 'mediacapture/polyfill';
+const ctx = new OfflineAudioContext(1, 480, 48000);
+const source = new ConstantSourceNode(ctx, { offset: 0.25 });
+const gain = ctx.createGain();
+gain.gain.value = 2;
+source.connect(gain).connect(ctx.destination);
+source.start();
+const buffer = await ctx.startRendering();
+console.log(JSON.stringify({ sample: buffer.getChannelData(0)[300], isBuffer: buffer instanceof AudioBuffer, realtime: typeof AudioContext }));
+`);
+    assert.equal(r.signal, null, `the script had to be killed: it did not exit by itself\n${r.stderr}`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout.trim()), { sample: 0.5, isBuffer: true, realtime: 'function' });
   });
 
   test('the frame-stream globals work on getUserMedia tracks, and the process exits by itself', async () => {

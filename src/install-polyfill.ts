@@ -4,21 +4,22 @@
  * `replace` is set (jsdom / happy-dom ship partial ones that a test may want to keep or override).
  */
 import { availableParallelism } from 'node:os';
-import { MediaStream } from '../stream/media-stream.js';
-import { MediaStreamTrack } from '../stream/media-stream-track.js';
-import { MediaStreamTrackEvent } from '../stream/media-stream-track-event.js';
-import { OverconstrainedError } from '../errors/overconstrained-error.js';
-import { MediaDevices } from './media-devices.js';
-import { MediaDeviceInfo } from './media-device-info.js';
-import { InputDeviceInfo } from './input-device-info.js';
-import { DeviceChangeEvent } from './device-change-event.js';
-import { createMediaDevices, type CreateMediaDevicesOptions, type MediaDevicesHandle } from './create-media-devices.js';
-import { AudioData } from '../media/audio-data.js';
-import { VideoFrame } from '../media/video-frame.js';
-import { VideoColorSpace } from '../media/video-color-space.js';
-import { MediaStreamTrackProcessor } from '../transform/media-stream-track-processor.js';
-import { VideoTrackGenerator } from '../transform/video-track-generator.js';
-import { MediaStreamTrackGenerator } from '../transform/media-stream-track-generator.js';
+import { MediaStream } from './stream/media-stream.js';
+import { MediaStreamTrack } from './stream/media-stream-track.js';
+import { MediaStreamTrackEvent } from './stream/media-stream-track-event.js';
+import { OverconstrainedError } from './errors/overconstrained-error.js';
+import { MediaDevices } from './devices/media-devices.js';
+import { MediaDeviceInfo } from './devices/media-device-info.js';
+import { InputDeviceInfo } from './devices/input-device-info.js';
+import { DeviceChangeEvent } from './devices/device-change-event.js';
+import { createMediaDevices, type CreateMediaDevicesOptions, type MediaDevicesHandle } from './devices/create-media-devices.js';
+import { AudioData } from './media/audio-data.js';
+import { VideoFrame } from './media/video-frame.js';
+import { VideoColorSpace } from './media/video-color-space.js';
+import { MediaStreamTrackProcessor } from './transform/media-stream-track-processor.js';
+import { VideoTrackGenerator } from './transform/video-track-generator.js';
+import { MediaStreamTrackGenerator } from './transform/media-stream-track-generator.js';
+import * as webaudio from './webaudio/index.js';
 
 export interface InstallPolyfillOptions extends CreateMediaDevicesOptions {
   /** Replace globals that already exist (default false: keep them). */
@@ -40,6 +41,8 @@ const INTERFACES: Record<string, unknown> = {
   MediaStreamTrackProcessor,
   VideoTrackGenerator,
   MediaStreamTrackGenerator,
+  // Every Web Audio interface object (AudioContext, OfflineAudioContext, the nodes, AudioParam...).
+  ...Object.fromEntries(Object.entries(webaudio).filter(([, v]) => typeof v === 'function')),
 };
 
 let installed: MediaDevicesHandle | null = null;
