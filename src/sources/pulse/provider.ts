@@ -9,10 +9,11 @@
  * device was unplugged, the module unloaded, the server went away) the source ends, and so do
  * its tracks.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { Clock } from '../../media/clock.js';
 import { DeviceOpenError, type AudioMode, type DeviceDescriptor, type DeviceProvider, type EngineSource, type SourceConfig } from '../types.js';
 import { BaseSource } from '../base-source.js';
+import { startCaptureProcess, exitReason, type CaptureProcess } from '../capture-process.js';
 import { AudioChunkPool } from '../file/audio-chunk-pool.js';
 import { describePulseDevices, pulseNameOf, readPulseState, watchPulse } from './pactl.js';
 
@@ -35,55 +36,16 @@ export function openFailureReason(stderr: string): 'lock' | 'other' {
   return /busy|in use|EBUSY|access denied/i.test(stderr) ? 'lock' : 'other';
 }
 
-interface Recorder {
-  readonly child: ChildProcess;
-  /** stderr text so far. */
-  stderr: string;
-  /** Resolves once audio flows; rejects with a DeviceOpenError if the recorder fails first. */
-  ready: Promise<void>;
-}
+type Recorder = CaptureProcess;
 
-/** Starts parec; `ready` resolves at the first bytes and rejects (DeviceOpenError) if it exits or fails first. */
+/** Starts parec; `ready` resolves at the first bytes and rejects (DeviceOpenError) if it fails first. */
 function startRecorder(name: string, mode: AudioMode, env: NodeJS.ProcessEnv): Recorder {
-  const child = spawn('parec', parecArguments(name, mode), { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const rec: Recorder = { child, stderr: '', ready: Promise.resolve() };
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (s: string) => {
-    if (rec.stderr.length < 4096) rec.stderr += s;
+  return startCaptureProcess('parec', parecArguments(name, mode), {
+    env,
+    what: `sound-server source '${name}'`,
+    failureReason: openFailureReason,
+    timeoutMs: OPEN_TIMEOUT_MS,
   });
-  rec.ready = new Promise<void>((resolve, reject) => {
-    let settled = false;
-    const finish = (err: DeviceOpenError | null): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      child.stdout!.off('readable', onReadable);
-      child.off('exit', onExit);
-      child.off('error', onError);
-      if (err) {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-        reject(err);
-      } else resolve();
-    };
-    // 'readable' also signals end-of-stream; only real bytes mean the recorder is capturing.
-    const onReadable = (): void => {
-      if (child.stdout!.readableLength > 0) finish(null);
-    };
-    const onExit = (code: number | null, signal: string | null): void => {
-      const why = rec.stderr.trim() || (signal ? `killed by ${signal}` : `exit status ${code}`);
-      finish(new DeviceOpenError(`recording from sound-server source '${name}' failed: ${why}`, openFailureReason(rec.stderr)));
-    };
-    const onError = (e: Error): void => {
-      finish(new DeviceOpenError(`cannot run parec to record '${name}': ${e.message}`, 'other'));
-    };
-    const timer = setTimeout(() => {
-      finish(new DeviceOpenError(`sound-server source '${name}' delivered no audio within ${OPEN_TIMEOUT_MS} ms`, 'other'));
-    }, OPEN_TIMEOUT_MS);
-    child.stdout!.on('readable', onReadable);
-    child.once('exit', onExit);
-    child.once('error', onError);
-  });
-  return rec;
 }
 
 /** A sound-server source being recorded by parec. */
@@ -170,7 +132,7 @@ export class PulseSource extends BaseSource {
     child.once('exit', (code, signal) => {
       if (this.#expectedExit === child || this.#recorder?.child !== child) return;
       this.#recorder = null;
-      const why = rec!.stderr.trim() || (signal ? `killed by ${signal}` : `exit status ${code}`);
+      const why = exitReason(rec!.stderr(), code, signal);
       this.endSource(`the sound-server recorder for '${this.#name}' stopped: ${why}`);
     });
     child.once('error', () => {

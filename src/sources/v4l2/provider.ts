@@ -7,12 +7,13 @@
  * The capture process runs only while the source has outputs; if it exits on its own (camera
  * unplugged, driver error) the source ends, and so do its tracks.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, realpathSync, watch, type FSWatcher } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Clock } from '../../media/clock.js';
 import { DeviceOpenError, type DeviceDescriptor, type DeviceProvider, type EngineSource, type SourceConfig, type VideoMode } from '../types.js';
 import { BaseSource } from '../base-source.js';
+import { startCaptureProcess, exitReason, type CaptureProcess } from '../capture-process.js';
 import { FrameBuffer } from '../../media/frame-buffer.js';
 import { createVideoFrame } from '../../media/video-frame.js';
 import { tightFrameSize } from '../../media/pixel-format.js';
@@ -60,42 +61,13 @@ function readText(path: string): string | null {
   }
 }
 
-/** Starts ffmpeg; `ready` resolves at the first bytes and rejects (DeviceOpenError) if it exits first. */
-function startCapture(ffmpeg: string, path: string, mode: V4l2Mode): { child: ChildProcess; stderr: () => string; ready: Promise<void> } {
-  const child = spawn(ffmpeg, ffmpegCaptureArguments(path, mode), { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (s: string) => {
-    if (stderr.length < 4096) stderr += s;
+/** Starts ffmpeg; `ready` resolves at the first bytes and rejects (DeviceOpenError) if it fails first. */
+function startCapture(ffmpeg: string, path: string, mode: V4l2Mode): CaptureProcess {
+  return startCaptureProcess(ffmpeg, ffmpegCaptureArguments(path, mode), {
+    what: path,
+    failureReason: cameraOpenFailureReason,
+    timeoutMs: OPEN_TIMEOUT_MS,
   });
-  const ready = new Promise<void>((resolve, reject) => {
-    let settled = false;
-    const finish = (err: DeviceOpenError | null): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      child.stdout!.off('readable', onReadable);
-      child.off('exit', onExit);
-      child.off('error', onError);
-      if (err) {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-        reject(err);
-      } else resolve();
-    };
-    const onReadable = (): void => {
-      if (child.stdout!.readableLength > 0) finish(null);
-    };
-    const onExit = (code: number | null, signal: string | null): void => {
-      const why = stderr.trim() || (signal ? `killed by ${signal}` : `exit status ${code}`);
-      finish(new DeviceOpenError(`capturing from ${path} failed: ${why}`, cameraOpenFailureReason(stderr)));
-    };
-    const onError = (e: Error): void => finish(new DeviceOpenError(`cannot run ${ffmpeg} to capture ${path}: ${e.message}`, 'other'));
-    const timer = setTimeout(() => finish(new DeviceOpenError(`${path} delivered no frame within ${OPEN_TIMEOUT_MS} ms`, 'other')), OPEN_TIMEOUT_MS);
-    child.stdout!.on('readable', onReadable);
-    child.once('exit', onExit);
-    child.once('error', onError);
-  });
-  return { child, stderr: () => stderr, ready };
 }
 
 /**
@@ -107,7 +79,7 @@ export class V4l2Source extends BaseSource {
   readonly #path: string;
   readonly #ffmpeg: string;
   readonly #modes: readonly V4l2Mode[];
-  #capture: ReturnType<typeof startCapture> | null;
+  #capture: CaptureProcess | null;
   #captureMode: V4l2Mode;
   #frame: Uint8Array = new Uint8Array(0);
   #filled = 0;
@@ -117,7 +89,7 @@ export class V4l2Source extends BaseSource {
   #count = 0;
   #baseUs = 0;
 
-  constructor(path: string, capture: ReturnType<typeof startCapture>, mode: V4l2Mode, modes: readonly V4l2Mode[], clock: Clock, ffmpeg: string) {
+  constructor(path: string, capture: CaptureProcess, mode: V4l2Mode, modes: readonly V4l2Mode[], clock: Clock, ffmpeg: string) {
     super('video', clock, { kind: 'video', mode: { width: mode.width, height: mode.height, frameRate: mode.frameRate } });
     this.#path = path;
     this.#ffmpeg = ffmpeg;
@@ -161,7 +133,7 @@ export class V4l2Source extends BaseSource {
     child.once('exit', (code, signal) => {
       if (this.#expectedExit === child || this.#capture?.child !== child) return;
       this.#capture = null;
-      const why = current.stderr().trim() || (signal ? `killed by ${signal}` : `exit status ${code}`);
+      const why = exitReason(current.stderr(), code, signal);
       this.endSource(`capture from ${this.#path} stopped: ${why}`);
     });
   }
