@@ -15,10 +15,9 @@ import {
   defineEventHandler,
 } from '../webidl/index.js';
 import type { SourceConfig, TrackFormat, TrackOutput } from '../sources/types.js';
-import type { MediaTrackCapabilities, MediaTrackConstraints, MediaTrackSettings, MediaTrackConstraintSet } from '../constraints/types.js';
+import type { MediaTrackCapabilities, MediaTrackConstraints, MediaTrackSettings } from '../constraints/types.js';
 import { convertMediaTrackConstraints } from '../constraints/convert.js';
-import { selectSettings, requiredConstraintNames, capabilitiesOf } from '../constraints/select-settings.js';
-import { fitnessDistance } from '../constraints/fitness-distance.js';
+import { selectSettings, selectSettingsFromList, capabilitiesOf } from '../constraints/select-settings.js';
 import { OverconstrainedError } from '../errors/overconstrained-error.js';
 import { queueTask, nextTask } from './tasks.js';
 import { type TrackSource, stopSource } from './track-source.js';
@@ -303,24 +302,15 @@ function runApplyConstraints(s: TrackSlots, newConstraints: MediaTrackConstraint
     return { settings: result.settings, format: result.format, reconfigure: changed ? result.config : null };
   }
   // A source that is not a device has a single settings dictionary: its current settings.
-  const settings = s.settings;
-  const basic = newConstraints as MediaTrackConstraintSet;
-  const d = fitnessDistance(settings, basic, 'ideal', s.kind);
-  if (!Number.isFinite(d)) {
-    let failed = '';
-    for (const name of requiredConstraintNames(newConstraints)) {
-      const member = (basic as Record<string, unknown>)[name];
-      if (!Number.isFinite(fitnessDistance(settings, { [name]: member } as MediaTrackConstraintSet, 'ideal', s.kind))) {
-        failed = name;
-        break;
-      }
-    }
+  const result = selectSettingsFromList([s.settings], newConstraints, s.kind);
+  if ('failedConstraint' in result) {
+    const failed = result.failedConstraint;
     return {
       failedConstraint: failed,
       message: failed ? `the track's settings do not satisfy the '${failed}' constraint` : "the track's settings do not satisfy the constraints",
     };
   }
-  return { settings: copy(settings), format: s.format, reconfigure: null };
+  return { settings: result.settings, format: s.format, reconfigure: null };
 }
 
 function commitApply(s: TrackSlots, newConstraints: MediaTrackConstraints, outcome: ApplyOutcome): void {
