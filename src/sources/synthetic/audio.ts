@@ -1,20 +1,28 @@
 /**
- * The synthetic microphone: a sine tone (optionally beeping on/off) at the mode's sample rate and
- * channel count, delivered every 10 ms as f32-planar AudioData. Chunk k covers sample frames
+ * The synthetic microphone: a sine tone, a sum of tones, or loopable pink or white noise
+ * (optionally beeping on/off) at the mode's sample rate and channel count, delivered every 10 ms
+ * as f32-planar AudioData. Chunk k covers sample frames
  * [floor(k * rate / 100), floor((k + 1) * rate / 100)) and is stamped with its first frame's
  * time, so timestamps come from the frame index and never drift.
  *
- * The tone is rendered once into a table holding a whole number of periods; each chunk is a copy
- * from that table (plus zeros for the beep's off-time) into a pooled buffer.
+ * The signal is rendered once into a table holding a whole number of its periods (tones) or one
+ * exactly periodic noise block; each chunk is a copy from that table (plus zeros for the beep's
+ * off-time) into a pooled buffer.
  */
 import type { Clock, ClockTimer } from '../../media/clock.js';
 import type { AudioMode, SourceConfig } from '../types.js';
 import { BaseSource } from '../base-source.js';
 import { FrameBuffer } from '../../media/frame-buffer.js';
 import { createAudioData } from '../../media/audio-data.js';
+import { noiseBlock } from '../../media/noise.js';
+
+export type SyntheticSignal = 'tone' | 'pink-noise' | 'white-noise';
 
 export interface SyntheticAudioOptions {
-  toneFrequency?: number;
+  /** What the microphone hears (default 'tone'). */
+  signal?: SyntheticSignal;
+  /** Tone frequency in Hz, or several tones summed (default 440). */
+  toneFrequency?: number | readonly number[];
   beepOnMs?: number;
   beepOffMs?: number;
   amplitude?: number;
@@ -28,15 +36,24 @@ interface PoolEntry {
   release: () => void;
 }
 
+/** Scales `x` in place so its peak magnitude is `peak`. */
+function scalePeak(x: Float32Array, peak: number): Float32Array {
+  let max = 0;
+  for (let i = 0; i < x.length; i++) max = Math.max(max, Math.abs(x[i]!));
+  const k = max > 0 ? peak / max : 0;
+  for (let i = 0; i < x.length; i++) x[i]! *= k;
+  return x;
+}
+
 function gcd(a: number, b: number): number {
   while (b) [a, b] = [b, a % b];
   return a;
 }
 
 export class SyntheticAudioSource extends BaseSource {
-  readonly #options: Required<SyntheticAudioOptions>;
+  readonly #options: { signal: SyntheticSignal; tones: readonly number[]; amplitude: number; beepOnMs: number; beepOffMs: number };
   #timer: ClockTimer | null = null;
-  #table = new Float32Array(0);
+  #table: Float32Array = new Float32Array(0);
   #mode: AudioMode | null = null;
   /** Index of the next chunk; chunk 0 starts at #startMs on the clock. */
   #chunk = 0;
@@ -49,11 +66,15 @@ export class SyntheticAudioSource extends BaseSource {
   constructor(config: SourceConfig & { kind: 'audio' }, clock: Clock, options: SyntheticAudioOptions = {}) {
     super('audio', clock, config);
     const amplitude = options.amplitude ?? 0.5;
-    const toneFrequency = options.toneFrequency ?? 440;
+    const tones = typeof options.toneFrequency === 'number' ? [options.toneFrequency] : [...(options.toneFrequency ?? [440])];
+    const signal = options.signal ?? 'tone';
     if (!(amplitude >= 0 && amplitude <= 1)) throw new RangeError(`amplitude must be within [0, 1], got ${amplitude}`);
-    if (!(toneFrequency >= 0 && Number.isFinite(toneFrequency))) throw new RangeError(`toneFrequency must be a finite number >= 0, got ${toneFrequency}`);
+    if (signal !== 'tone' && signal !== 'pink-noise' && signal !== 'white-noise') throw new RangeError(`signal must be 'tone', 'pink-noise' or 'white-noise', got ${String(signal)}`);
+    if (tones.length === 0) throw new RangeError('toneFrequency must name at least one frequency');
+    for (const f of tones) if (!(f >= 0 && Number.isFinite(f))) throw new RangeError(`toneFrequency must be a finite number >= 0, got ${f}`);
     this.#options = {
-      toneFrequency,
+      signal,
+      tones,
       amplitude,
       beepOnMs: Math.max(0, options.beepOnMs ?? 0),
       beepOffMs: Math.max(0, options.beepOffMs ?? 0),
@@ -83,12 +104,22 @@ export class SyntheticAudioSource extends BaseSource {
   }
 
   #renderTable(rate: number): void {
-    const f = this.#options.toneFrequency;
-    // A table of a whole number of periods: rate / gcd(rate, f) frames for integral f; otherwise one second.
-    const length = f > 0 && Number.isInteger(f) && Number.isInteger(rate) ? rate / gcd(rate, f) : rate;
+    const { signal, tones, amplitude } = this.#options;
+    if (signal !== 'tone') {
+      // About 2.7 s of noise at 48 kHz: long enough that the loop is not heard as a rhythm.
+      // The noise's peak is scaled to the amplitude, like the tone's.
+      const block = noiseBlock({ length: 1 << 17, sampleRate: rate, color: signal === 'pink-noise' ? 'pink' : 'white', seed: 1 });
+      this.#table = scalePeak(block, amplitude);
+      return;
+    }
+    // A table of a whole number of periods of every tone: rate / gcd(rate, f1, f2, ...) frames when
+    // all are integral; otherwise one second.
+    const integral = Number.isInteger(rate) && tones.every((f) => Number.isInteger(f));
+    const length = integral ? rate / tones.reduce((g, f) => gcd(g, f), rate) : rate;
     const table = new Float32Array(Math.max(1, Math.round(length)));
-    const a = this.#options.amplitude;
-    for (let i = 0; i < table.length; i++) table[i] = a * Math.sin((2 * Math.PI * f * i) / rate);
+    // Each of n tones gets amplitude / n, so the sum never exceeds the amplitude.
+    const a = amplitude / tones.length;
+    for (const f of tones) for (let i = 0; i < table.length; i++) table[i]! += a * Math.sin((2 * Math.PI * f * i) / rate);
     this.#table = table;
   }
 

@@ -15,7 +15,10 @@
  *   <microphone> = { "id": string, "label": string, "group": string,
  *                    "modes": [{ "sampleRate", "channelCount", "sampleSize", "latency" }, ...],
  *                    "echoCancellation": [true, false], "autoGainControl": [...], "noiseSuppression": [...],
- *                    "toneFrequency": Hz }
+ *                    "signal": "tone" | "pink-noise" | "white-noise",   // default "tone"
+ *                    "toneFrequency": Hz | [Hz, ...],   // one tone or several summed (default 440)
+ *                    "amplitude": 0..1,                 // peak level (default 0.5)
+ *                    "beepOnMs": ms, "beepOffMs": ms }  // on/off pattern (default: continuous)
  *   <camera>     = { "id", "label", "group", "modes": [{ "width", "height", "frameRate" }, ...],
  *                    "facingMode": "user" | "environment" | "left" | "right" | [..] | [],
  *                    "backgroundBlur": [false] }
@@ -29,6 +32,8 @@
  *   <camera>     = { "file": "clip.y4m", "id", "label", "group", "facingMode" }   // a looped Y4M file
  */
 import type { AudioMode, DeviceDescriptor, VideoMode } from '../types.js';
+import type { SyntheticSignal } from './audio.js';
+import type { SyntheticSignalOptions } from './producer.js';
 
 export interface SyntheticMicrophoneConfig {
   /** Stable internal id (script only ever sees a hash of it). Default "mic<N>". */
@@ -40,8 +45,15 @@ export interface SyntheticMicrophoneConfig {
   echoCancellation?: (boolean | string)[];
   autoGainControl?: boolean[];
   noiseSuppression?: boolean[];
-  /** Tone frequency in Hz of the generated signal. */
-  toneFrequency?: number;
+  /** What the microphone hears (default 'tone'). */
+  signal?: SyntheticSignal;
+  /** Tone frequency in Hz, or several tones summed (default 440). */
+  toneFrequency?: number | number[];
+  /** Peak level, 0..1 (default 0.5). */
+  amplitude?: number;
+  /** Beep pattern: signal for beepOnMs, silence for beepOffMs (default: continuous). */
+  beepOnMs?: number;
+  beepOffMs?: number;
 }
 
 export interface SyntheticCameraConfig {
@@ -85,7 +97,7 @@ const FACING_MODES = ['user', 'environment', 'left', 'right'];
 /** Per-device signal knobs the provider hands to the generator, keyed by internal id. */
 export interface SyntheticDevice {
   readonly descriptor: DeviceDescriptor;
-  readonly toneFrequency?: number;
+  readonly signal?: SyntheticSignalOptions;
 }
 
 export const ENV_VARIABLE = 'MEDIACAPTURE_DEVICES';
@@ -173,7 +185,19 @@ export function validateConfig(config: unknown, where = 'synthetic devices'): as
         boolList(m.echoCancellation, `${w}.echoCancellation`, true);
         boolList(m.autoGainControl, `${w}.autoGainControl`);
         boolList(m.noiseSuppression, `${w}.noiseSuppression`);
-        if (m.toneFrequency !== undefined) positive(m.toneFrequency, `${w}.toneFrequency`, false);
+        if (m.signal !== undefined && !['tone', 'pink-noise', 'white-noise'].includes(m.signal as string)) {
+          fail(`${w}.signal`, "expected 'tone', 'pink-noise' or 'white-noise'");
+        }
+        if (Array.isArray(m.toneFrequency)) {
+          if (m.toneFrequency.length === 0) fail(`${w}.toneFrequency`, 'expected at least one frequency');
+          m.toneFrequency.forEach((f: unknown, j: number) => positive(f, `${w}.toneFrequency[${j}]`, false));
+        } else if (m.toneFrequency !== undefined) positive(m.toneFrequency, `${w}.toneFrequency`, false);
+        if (m.amplitude !== undefined && !(typeof m.amplitude === 'number' && m.amplitude >= 0 && m.amplitude <= 1)) {
+          fail(`${w}.amplitude`, 'expected a number within [0, 1]');
+        }
+        for (const k of ['beepOnMs', 'beepOffMs'] as const) {
+          if (m[k] !== undefined && !(typeof m[k] === 'number' && (m[k] as number) >= 0 && Number.isFinite(m[k]))) fail(`${w}.${k}`, 'expected a number of milliseconds >= 0');
+        }
       });
     }
   }
@@ -250,7 +274,13 @@ export function microphone(m: SyntheticMicrophoneConfig, index: number, isDefaul
         noiseSuppression: Object.freeze([...(m.noiseSuppression ?? [true, false])]),
       }),
     }),
-    ...(m.toneFrequency !== undefined ? { toneFrequency: m.toneFrequency } : {}),
+    signal: {
+      ...(m.signal !== undefined ? { signal: m.signal } : {}),
+      ...(m.toneFrequency !== undefined ? { toneFrequency: Array.isArray(m.toneFrequency) ? [...m.toneFrequency] : m.toneFrequency } : {}),
+      ...(m.amplitude !== undefined ? { amplitude: m.amplitude } : {}),
+      ...(m.beepOnMs !== undefined ? { beepOnMs: m.beepOnMs } : {}),
+      ...(m.beepOffMs !== undefined ? { beepOffMs: m.beepOffMs } : {}),
+    },
   };
 }
 

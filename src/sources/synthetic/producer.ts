@@ -4,17 +4,19 @@
  */
 import type { Clock } from '../../media/clock.js';
 import type { DeviceDescriptor, EngineSource, SourceConfig } from '../types.js';
-import { SyntheticAudioSource } from './audio.js';
+import { SyntheticAudioSource, type SyntheticSignal } from './audio.js';
 import { SyntheticVideoSource } from './video.js';
 
 /** Per-device knobs of the synthetic generators (from the provider's configuration). */
 export interface SyntheticSignalOptions {
-  /** Tone frequency in Hz for microphones (default 440). */
-  readonly toneFrequency?: number;
+  /** What a microphone hears (default 'tone'). */
+  readonly signal?: SyntheticSignal;
+  /** Tone frequency in Hz for microphones, or several tones summed (default 440). */
+  readonly toneFrequency?: number | readonly number[];
   /** Beep pattern: tone on for `beepOnMs`, off for `beepOffMs`; 0 off-time = continuous tone. */
   readonly beepOnMs?: number;
   readonly beepOffMs?: number;
-  /** Peak amplitude 0..1 (default 0.5). */
+  /** Peak level 0..1 (default 0.5). */
   readonly amplitude?: number;
   /** Cameras: draw the frame counter and timestamp into the picture (default true). */
   readonly drawText?: boolean;

@@ -62,7 +62,7 @@ export class SyntheticProvider implements DeviceProvider {
     if (failure) {
       throw new DeviceOpenError(failure === 'lock' ? `${device.label} is in use by another program` : `${device.label} failed to start`, failure);
     }
-    const inner = createSyntheticSource(entry.descriptor, config, clock, entry.toneFrequency !== undefined ? { toneFrequency: entry.toneFrequency } : {});
+    const inner = createSyntheticSource(entry.descriptor, config, clock, entry.signal ?? {});
     const set = this.#open.get(device.internalId) ?? new Set<EngineSource>();
     this.#open.set(device.internalId, set);
     // A thin wrapper that keeps the open-source bookkeeping in step with stop().

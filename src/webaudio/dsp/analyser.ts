@@ -1,7 +1,7 @@
 // AnalyserNode kernel: time-domain history, Blackman-windowed FFT, smoothing over time and the
 // float/byte conversions. webaudio#AnalyserNode, webaudio#fft-windowing-and-smoothing-over-time
 
-import { FFT, isPowerOfTwo } from './fft.js';
+import { FFT, isPowerOfTwo } from '../../media/fft.js';
 
 export const MIN_FFT_SIZE = 32;
 export const MAX_FFT_SIZE = 32768;

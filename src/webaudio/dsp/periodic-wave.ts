@@ -1,7 +1,7 @@
 // PeriodicWave tables: Fourier coefficients -> band-limited wavetables.
 // webaudio#waveform-generation, webaudio#waveform-normalization, webaudio#oscillator-coefficients
 
-import { FFT } from './fft.js';
+import { FFT } from '../../media/fft.js';
 
 export type BuiltinWaveType = 'sine' | 'square' | 'sawtooth' | 'triangle';
 

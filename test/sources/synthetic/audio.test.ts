@@ -58,6 +58,76 @@ describe('synthetic microphone', () => {
     assert.equal(clock.pendingTimers, 0);
   });
 
+  /** One second of mono capture from a synthetic microphone with these signal options. */
+  function captureSecond(options: object): Float32Array {
+    const clock = new VirtualClock();
+    const src = open(48000, 1, clock, options);
+    const out = src.createOutput(null);
+    const all = new Float32Array(48000);
+    let at = 0;
+    out.subscribe({
+      frame(f: unknown) {
+        const a = f as AudioData;
+        all.set(planes(a)[0]!, at);
+        at += a.numberOfFrames;
+        a.close();
+      },
+      end() {},
+    });
+    clock.advance(1000);
+    out.close();
+    return all;
+  }
+
+  /** Power of x at frequency f (Hz) over a whole second, by direct correlation. */
+  function powerAt(x: Float32Array, f: number): number {
+    let re = 0;
+    let im = 0;
+    for (let n = 0; n < x.length; n++) {
+      re += x[n]! * Math.cos((2 * Math.PI * f * n) / 48000);
+      im += x[n]! * Math.sin((2 * Math.PI * f * n) / 48000);
+    }
+    return (re * re + im * im) / (x.length * x.length);
+  }
+
+  test('several tones are summed, each at amplitude / n', () => {
+    const x = captureSecond({ toneFrequency: [100, 3000], amplitude: 0.4 });
+    for (let n = 0; n < 48000; n += 997) {
+      const expected = 0.2 * Math.sin((2 * Math.PI * 100 * n) / 48000) + 0.2 * Math.sin((2 * Math.PI * 3000 * n) / 48000);
+      assert.ok(Math.abs(x[n]! - expected) < 1e-6, `sample ${n}`);
+    }
+    // A sine of amplitude a has power a^2 / 4 in this measure; nothing at a frequency not played.
+    assert.ok(Math.abs(powerAt(x, 100) - 0.01) < 1e-4);
+    assert.ok(Math.abs(powerAt(x, 3000) - 0.01) < 1e-4);
+    assert.ok(powerAt(x, 1000) < 1e-8);
+  });
+
+  test("pink noise: peak at the amplitude, about equal power per octave, deterministic", () => {
+    const x = captureSecond({ signal: 'pink-noise', amplitude: 0.5 });
+    let peak = 0;
+    for (const v of x) peak = Math.max(peak, Math.abs(v));
+    assert.ok(peak <= 0.5 + 1e-6 && peak > 0.45, `peak ${peak}`);
+    // Octave band powers by summing per-hertz powers (1 Hz resolution over one second).
+    const band = (lo: number, hi: number): number => {
+      let p = 0;
+      for (let f = lo; f < hi; f += 7) p += powerAt(x, f);
+      return 10 * Math.log10(p);
+    };
+    // Sampled every 7 Hz, an octave of pink noise holds the same power as the one below it
+    // (each bin holds half as much, and there are twice as many bins).
+    const low = band(200, 400);
+    const high = band(3200, 6400);
+    assert.ok(Math.abs(high - low) < 1.5, `octave levels ${low.toFixed(2)} / ${high.toFixed(2)} dB`);
+    assert.deepEqual(captureSecond({ signal: 'pink-noise', amplitude: 0.5 }).subarray(0, 4800), x.subarray(0, 4800));
+  });
+
+  test('bad signal options are RangeErrors', () => {
+    const clock = new VirtualClock();
+    assert.throws(() => open(48000, 1, clock, { signal: 'brown-noise' }), RangeError);
+    assert.throws(() => open(48000, 1, clock, { toneFrequency: [] }), RangeError);
+    assert.throws(() => open(48000, 1, clock, { toneFrequency: [440, Number.NaN] }), RangeError);
+  });
+
   test('44.1 kHz: chunks of 441 frames, timestamps from the frame index', () => {
     const clock = new VirtualClock();
     const src = open(44100, 1, clock);

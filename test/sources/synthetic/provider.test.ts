@@ -51,6 +51,35 @@ describe('synthetic device set', () => {
     assert.throws(() => new SyntheticProvider({ cameras: [{ facingMode: 'up' }] }), /facingMode/);
     assert.throws(() => new SyntheticProvider({ microphones: 1.5 }), /microphones/);
     assert.throws(() => new SyntheticProvider({ webcams: 1 } as never), /webcams/);
+    assert.throws(() => new SyntheticProvider({ microphones: [{ signal: 'brown-noise' } as never] }), /microphones\[0\]\.signal/);
+    assert.throws(() => new SyntheticProvider({ microphones: [{ toneFrequency: [100, -1] }] }), /microphones\[0\]\.toneFrequency\[1\]/);
+    assert.throws(() => new SyntheticProvider({ microphones: [{ amplitude: 2 }] }), /microphones\[0\]\.amplitude/);
+  });
+
+  test("a microphone's signal options reach its source: two tones at the configured level", async () => {
+    const p = new SyntheticProvider({ microphones: [{ toneFrequency: [200, 5000], amplitude: 0.3, modes: [{ sampleRate: 48000, channelCount: 1, sampleSize: 16, latency: 0.01 }] }], cameras: 0 });
+    const clock = new VirtualClock();
+    const src = await p.open(p.devices[0]!, { kind: 'audio', mode: { sampleRate: 48000, channelCount: 1, sampleSize: 16, latency: 0.01 } }, clock);
+    const out = src.createOutput(null);
+    const samples: number[] = [];
+    out.subscribe({
+      frame(f: unknown) {
+        const a = f as { numberOfFrames: number; copyTo(d: Float32Array, o: object): void; close(): void };
+        const x = new Float32Array(a.numberOfFrames);
+        a.copyTo(x, { planeIndex: 0, format: 'f32-planar' });
+        samples.push(...x);
+        a.close();
+      },
+      end() {},
+    });
+    clock.advance(20);
+    out.close();
+    src.stop();
+    assert.equal(samples.length, 960);
+    for (let n = 0; n < samples.length; n += 37) {
+      const expected = 0.15 * Math.sin((2 * Math.PI * 200 * n) / 48000) + 0.15 * Math.sin((2 * Math.PI * 5000 * n) / 48000);
+      assert.ok(Math.abs(samples[n]! - expected) < 1e-6, `sample ${n}`);
+    }
   });
 
   test('MEDIACAPTURE_DEVICES: JSON configuration; invalid JSON names the variable', () => {

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { OscillatorKernel, computedOscFrequency } from '../../../src/webaudio/dsp/oscillator.js';
 import { WaveTableSet, builtinWaveCoefficients } from '../../../src/webaudio/dsp/periodic-wave.js';
-import { FFT } from '../../../src/webaudio/dsp/fft.js';
+import { FFT } from '../../../src/media/fft.js';
 
 const SR = 48000;
 

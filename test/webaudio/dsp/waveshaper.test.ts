@@ -7,7 +7,7 @@ import {
   shapeSample,
   waveShaperLatencyFrames,
 } from '../../../src/webaudio/dsp/waveshaper.js';
-import { FFT } from '../../../src/webaudio/dsp/fft.js';
+import { FFT } from '../../../src/media/fft.js';
 
 describe('curve mapping', () => {
   test('values by hand from v = (N-1)/2 (x+1)', () => {

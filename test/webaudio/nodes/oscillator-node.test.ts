@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { OfflineAudioContext } from '../../../src/webaudio/offline-audio-context.js';
 import { OscillatorNode } from '../../../src/webaudio/nodes/oscillator-node.js';
-import { FFT } from '../../../src/webaudio/dsp/fft.js';
+import { FFT } from '../../../src/media/fft.js';
 
 const SR = 48000;
 const isDom = (name: string) => (e: unknown): boolean => e instanceof DOMException && e.name === name;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FFT, isPowerOfTwo } from '../../../src/webaudio/dsp/fft.js';
+import { FFT, isPowerOfTwo } from '../../src/media/fft.js';
 
 function naiveDft(re: number[], im: number[], sign: number): [number[], number[]] {
   const n = re.length;
