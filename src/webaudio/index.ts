@@ -32,3 +32,7 @@ export { DynamicsCompressorNode } from './nodes/dynamics-compressor-node.js';
 export { AnalyserNode } from './nodes/analyser-node.js';
 export { StereoPannerNode } from './nodes/stereo-panner-node.js';
 export { AudioListener } from './audio-listener.js';
+export { MediaStreamAudioSourceNode } from './nodes/media-stream-audio-source-node.js';
+export { MediaStreamTrackAudioSourceNode } from './nodes/media-stream-track-audio-source-node.js';
+export { MediaStreamAudioDestinationNode } from './nodes/media-stream-audio-destination-node.js';
+export { soundServerAvailable } from './sinks/system-sink.js';

@@ -22,7 +22,7 @@
  *   (0.1 % is 1.7 cents, inaudible) instead of hunting.
  * - The processor primes (waits for target + one chunk of frames) before reading and after any
  *   underrun, and skips a backlog beyond a hard bound (a stalled event loop delivering a burst).
- *   Both are counted; in steady state neither happens. The target starts at two quanta + 5 ms;
+ *   Both are counted; in steady state neither happens. The target starts at two quanta + 15 ms;
  *   each underrun (a busier machine than the margin allows for) widens it by 5 ms, up to 100 ms,
  *   so latency adapts to the jitter actually seen and stays bounded.
  *
@@ -43,6 +43,8 @@ export const DEAD_BAND_QUANTA = 2;
 /** The controller works a slack error off over this many measurement windows. */
 export const RESPONSE_WINDOWS = 8;
 
+/** The initial jitter margin of the target slack, in seconds. */
+export const INITIAL_JITTER_S = 0.015;
 /** Each underrun widens the target slack by this many seconds, up to MAX_TARGET_S. */
 export const JITTER_STEP_S = 0.005;
 export const MAX_TARGET_S = 0.1;
@@ -249,8 +251,9 @@ export class InputPump implements MediaConsumer<unknown> {
     this.stats = ExternalStats.create();
     this.ring = AudioRingBuffer.create(options.channels, ringCapacity(options.contextRate));
     this.#drift = new DriftCompensator(options.channels);
-    // Two quanta plus 5 ms of scheduling jitter between the event loop and the render thread.
-    this.#target = 2 * options.quantumSize + Math.round(options.contextRate * 0.005);
+    // Two quanta plus a margin for the scheduling jitter between the event loop (where tracks
+    // deliver) and the render thread.
+    this.#target = 2 * options.quantumSize + Math.round(options.contextRate * INITIAL_JITTER_S);
     this.#window = Math.round(options.contextRate / 2);
     this.#deadBand = DEAD_BAND_QUANTA * options.quantumSize;
     this.#maxTarget = Math.round(options.contextRate * MAX_TARGET_S);

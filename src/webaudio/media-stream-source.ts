@@ -68,8 +68,9 @@ export function trackInput(context: AudioContext, track: MediaStreamTrack): Trac
     attach(n: AudioNode): void {
       node = n;
       pumps.set(n, pump);
-      // An ended track's output calls end() at once (in a microtask): the node then outputs one
-      // silent channel from its first quantum on, as the message goes out with the same batch.
+      // An ended track's output calls end() in a microtask, which sends { t: 'ended' }; until
+      // then the processor, never primed, plays silence (one channel: an ended track's settings
+      // carry no channelCount).
       unsubscribe = getTrackOutput(track).subscribe(pump);
     },
   };
