@@ -171,7 +171,7 @@ function setup() {
 }
 
 describe('fuzz: constraints never crash, hang or leak', () => {
-  test('getUserMedia with 3,000 generated constraint objects', async () => {
+  test('getUserMedia with 10,000 generated constraint objects', async () => {
     const { mediaDevices, counting } = setup();
     let resolved = 0;
     const seen = new Set<string>();
@@ -188,14 +188,14 @@ describe('fuzz: constraints never crash, hang or leak', () => {
         }
         assert.equal(counting.live, 0, 'a device stayed open');
       }),
-      { numRuns: 3000 },
+      { numRuns: 10000 },
     );
     assert.ok(resolved > 0, 'some generated requests should succeed');
     // The generator reaches every kind of outcome.
     for (const kind of ['TypeError', 'OverconstrainedError', 'user']) assert.ok(seen.has(kind), `no ${kind} was produced`);
   });
 
-  test('applyConstraints with 3,000 generated constraint objects keeps the track usable', async () => {
+  test('applyConstraints with 10,000 generated constraint objects keeps the track usable', async () => {
     const { mediaDevices, counting } = setup();
     const stream = await mediaDevices.getUserMedia({ audio: true, video: true });
     const tracks = stream.getTracks();
@@ -210,13 +210,13 @@ describe('fuzz: constraints never crash, hang or leak', () => {
         }
         assert.equal(track.readyState, 'live');
       }),
-      { numRuns: 3000 },
+      { numRuns: 10000 },
     );
     for (const t of tracks) t.stop();
     assert.equal(counting.live, 0);
   });
 
-  test('constructors with 4,000 generated arguments throw only TypeError/DOMException or the user error', () => {
+  test('constructors with 10,000 generated arguments throw only TypeError/DOMException or the user error', () => {
     const ctors: Array<(x: unknown, y: unknown) => unknown> = [
       (x) => new MediaStream(x as never),
       (x, y) => new MediaStreamTrackEvent(x as never, y as never),
@@ -231,7 +231,7 @@ describe('fuzz: constraints never crash, hang or leak', () => {
           assert.ok(acceptable(e), `unexpected ${String(e)}`);
         }
       }),
-      { numRuns: 4000 },
+      { numRuns: 10000 },
     );
   });
 });
