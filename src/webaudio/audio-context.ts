@@ -129,9 +129,12 @@ export class AudioContext extends BaseAudioContext {
     slots.set(this, s);
 
     const init: WorkerInit = { sampleRate, quantumSize: core.quantumSize, channels: 2, leadFrames, stateBuffer: core.state.buffer };
-    // The worker must not inherit flags that only make sense for the main entry (--input-type).
-    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
-    const worker = new Worker(new URL('./render/worker.js', import.meta.url), { workerData: init, execArgv });
+    // The worker inherits the parent's flags (Node leaves out those a worker cannot take, and test
+    // runners pass many). It starts from a one-line script that imports the render module: a
+    // worker started from a file would reject an inherited --input-type (`node --input-type=module
+    // -e …`), which is valid for a script.
+    const entry = new URL('./render/worker.js', import.meta.url).href;
+    const worker = new Worker(`import(${JSON.stringify(entry)});`, { eval: true, workerData: init });
     s.worker = worker;
     worker.on('message', (m: FromWorker) => this.#onWorkerMessage(s, m));
     const fail = (message: string): void => {
