@@ -59,10 +59,20 @@ export function mixChannels(input: readonly Float32Array[], output: readonly Flo
   const o = output;
   const x = input;
   switch (inCount * 10 + outCount) {
-    case 12: // 1 -> 2
-      put(o[0], x[0], 1, frames, accumulate);
-      put(o[1], x[0], 1, frames, accumulate);
+    case 12: { // 1 -> 2: one pass writes both sides
+      const l = o[0], r = o[1], m = x[0];
+      if (accumulate) {
+        for (let i = 0; i < frames; i++) {
+          const v = m[i];
+          l[i] += v;
+          r[i] += v;
+        }
+      } else {
+        l.set(m.subarray(0, frames));
+        r.set(m.subarray(0, frames));
+      }
       return;
+    }
     case 14: // 1 -> 4
       put(o[0], x[0], 1, frames, accumulate);
       put(o[1], x[0], 1, frames, accumulate);
@@ -150,4 +160,59 @@ function mixDiscrete(input: readonly Float32Array[], output: readonly Float32Arr
   const n = Math.min(input.length, output.length);
   for (let c = 0; c < n; c++) put(output[c], input[c], 1, frames, accumulate);
   for (let c = n; c < output.length; c++) zero(output[c], frames, accumulate);
+}
+
+/**
+ * Mixes `count` mono channels into `output` (overwriting it), exactly as zeroing `output` and then
+ * accumulating each source in order with mixChannels() would: each source is up-mixed by the same
+ * rule, so the sum is formed once in the channel(s) mono maps to and copied to the other side.
+ * The running sum is rounded to float32 after every addition, as a Float32Array accumulator is.
+ * This is the common input of a node fed by many mono sources (oscillators into a destination).
+ */
+export function mixMonoSources(sources: readonly Float32Array[], count: number, output: readonly Float32Array[],
+  frames: number, interpretation: ChannelInterpretation): void {
+  const outCount = output.length;
+  if (outCount === 0) return;
+  for (let k = 0; k < count; k++) {
+    if (sources[k].length < frames) throw new RangeError(`mixMonoSources: source ${k} has ${sources[k].length} frames, fewer than ${frames}`);
+  }
+  for (let c = 0; c < outCount; c++) {
+    if (output[c].length < frames) throw new RangeError(`mixMonoSources: output channel ${c} has ${output[c].length} frames, fewer than ${frames}`);
+  }
+  // webaudio#UpMix-sub: mono goes to L and R (stereo, quad), to C (5.1); discrete and other
+  // layouts keep it in channel 0. Every other channel is silent.
+  const speakers = interpretation === 'speakers';
+  const first = speakers && outCount === 6 ? 2 : 0;
+  const both = speakers && (outCount === 2 || outCount === 4);
+  const sum = output[first];
+  const fround = Math.fround;
+  if (count === 0) sum.fill(0, 0, frames);
+  let k = 0;
+  if (count >= 4) {
+    // The first four sources, starting from zero: 0 + x turns -0 into +0, as accumulating onto
+    // a zeroed buffer does.
+    const a = sources[0], b = sources[1], c = sources[2], d = sources[3];
+    for (let i = 0; i < frames; i++) sum[i] = fround(fround((0 + a[i]) + b[i]) + c[i]) + d[i];
+    k = 4;
+  } else if (count > 0) {
+    const a = sources[0];
+    for (let i = 0; i < frames; i++) sum[i] = 0 + a[i];
+    k = 1;
+  }
+  // Four sources per pass: fewer loads and stores of the sum, same rounding order.
+  for (; k + 4 <= count; k += 4) {
+    const a = sources[k], b = sources[k + 1], c = sources[k + 2], d = sources[k + 3];
+    for (let i = 0; i < frames; i++) {
+      sum[i] = fround(fround(fround(sum[i] + a[i]) + b[i]) + c[i]) + d[i];
+    }
+  }
+  for (; k < count; k++) {
+    const a = sources[k];
+    for (let i = 0; i < frames; i++) sum[i] += a[i];
+  }
+  for (let c = 0; c < outCount; c++) {
+    if (c === first) continue;
+    if (both && c === 1) output[1].set(sum.subarray(0, frames));
+    else output[c].fill(0, 0, frames);
+  }
 }

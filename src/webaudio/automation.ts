@@ -85,7 +85,17 @@ export class AutomationTimeline {
   #changed(): void {
     this.#startValues.length = 0;
     this.#cursor = 0;
+    this.version++;
   }
+
+  /** Bumped by every change to the events or the base value. */
+  version = 0;
+
+  /**
+   * Set by sample() when it returned true: the value stays `constantValue` at every later frame
+   * too (no event after the quantum start, and nothing still moving), until the timeline changes.
+   */
+  settled = false;
 
   /** Index at which an event at `time` is inserted: after every event at or before `time`. */
   #insertionIndex(time: number): number {
@@ -305,13 +315,32 @@ export class AutomationTimeline {
   /**
    * Fills out[0..frames) with the intrinsic values at sample frames startFrame.. (a-rate),
    * or with the value at startFrame everywhere (k-rate). Returns true if every value is equal.
-   * Time only moves forward between calls, so a cursor avoids searching from the start.
    */
   fill(out: Float32Array, startFrame: number, frames: number, sampleRate: number, kRate: boolean): boolean {
+    if (!this.sample(out, startFrame, frames, sampleRate, kRate)) return false;
+    out.fill(this.constantValue, 0, frames);
+    return true;
+  }
+
+  /**
+   * The value of the last quantum sample() found constant (intrinsic, before clamping). Reading it
+   * is only meaningful right after sample() returned true.
+   */
+  constantValue = 0;
+
+  /**
+   * Samples the quantum starting at startFrame. If the intrinsic value is the same for every
+   * frame (always so for k-rate), returns true, sets `constantValue` and leaves `out` untouched,
+   * so a caller holding that value already writes nothing. Otherwise writes the value of every
+   * frame into out[0..frames) and returns false. Time only moves forward between calls, so a
+   * cursor avoids searching from the start.
+   */
+  sample(out: Float32Array, startFrame: number, frames: number, sampleRate: number, kRate: boolean): boolean {
     const ev = this.events;
     const n = ev.length;
     if (n === 0) {
-      out.fill(this.baseValue, 0, frames);
+      this.constantValue = this.baseValue;
+      this.settled = true;
       return true;
     }
     let idx = this.#cursor;
@@ -327,13 +356,23 @@ export class AutomationTimeline {
     const varying =
       prev !== undefined && (prev.type === EventType.SetTarget || (prev.type === EventType.ValueCurve && t0 < prev.end));
     if (kRate || ((next === undefined || next.time > tEnd) && !isRamp(next) && !varying)) {
-      out.fill(first, 0, frames);
+      this.constantValue = first;
+      this.settled = next === undefined && !varying;
       return true;
     }
     out[0] = first;
     for (let i = 1; i < frames; i++) {
       const t = (startFrame + i) / sampleRate;
       while (idx < n && ev[idx]!.time <= t) idx++;
+      if (idx === n) {
+        // Past the last event: a SetValue or a finished ramp holds its value for the rest of the
+        // quantum (what #valueWith returns for every remaining frame), so fill instead of sampling.
+        const last = ev[n - 1]!.type;
+        if (last === EventType.SetValue || last === EventType.LinearRamp || last === EventType.ExponentialRamp) {
+          out.fill(ev[n - 1]!.value, i, frames);
+          break;
+        }
+      }
       out[i] = this.#valueWith(idx, t, n);
     }
     this.#cursor = idx;

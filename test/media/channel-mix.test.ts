@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mixChannels } from '../../src/media/channel-mix.js';
+import { mixChannels, mixMonoSources } from '../../src/media/channel-mix.js';
 
 const h = Math.SQRT1_2;
 
@@ -135,4 +135,77 @@ test('too-short buffers are a RangeError naming the channel', () => {
   assert.throws(() => mixChannels(chans([1]), out(2, 4), 2, 'speakers'), /input channel 0/);
   assert.throws(() => mixChannels(chans([1, 2]), [new Float32Array(2), new Float32Array(1)], 2, 'speakers'),
     /output channel 1/);
+});
+
+describe('mixMonoSources (many mono connections into one input)', () => {
+  // A deterministic pseudo-random source of float32 samples in [-1, 1), including exact zeros
+  // and negative zeros.
+  function lcg(seed: number): () => number {
+    let s = seed >>> 0;
+    return () => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      if ((s & 63) === 0) return (s & 64) ? -0 : 0;
+      return s / 2 ** 31 - 1;
+    };
+  }
+
+  /**
+   * The spec's rule written out plainly: start from zero, and for each connection up-mix mono
+   * (speakers: L and R for stereo and quad, C for 5.1; otherwise channel 0) and add it in,
+   * every sum stored as float32.
+   */
+  function reference(sources: Float32Array[], outCount: number, frames: number, interp: 'speakers' | 'discrete'): Float32Array[] {
+    const o = Array.from({ length: outCount }, () => new Float32Array(frames));
+    const targets = interp === 'speakers' && (outCount === 2 || outCount === 4) ? [0, 1]
+      : interp === 'speakers' && outCount === 6 ? [2] : [0];
+    for (const s of sources) for (const c of targets) for (let i = 0; i < frames; i++) o[c]![i] = o[c]![i]! + s[i]!;
+    return o;
+  }
+
+  for (const interp of ['speakers', 'discrete'] as const) {
+    test(`${interp}: equals zero-then-accumulate for 0..11 sources into 1..8 channels`, () => {
+      const rnd = lcg(interp === 'speakers' ? 7 : 11);
+      const frames = 37;
+      for (let outCount = 1; outCount <= 8; outCount++) {
+        for (let count = 0; count <= 11; count++) {
+          const sources = Array.from({ length: count }, () => Float32Array.from({ length: frames }, rnd));
+          const want = reference(sources, outCount, frames, interp);
+          const got = out(outCount, frames, 9);
+          mixMonoSources(sources, count, got, frames, interp);
+          for (let c = 0; c < outCount; c++) {
+            for (let i = 0; i < frames; i++) {
+              assert.ok(Object.is(got[c]![i], want[c]![i]), `${count} sources -> ${outCount} ch, channel ${c} frame ${i}: ${got[c]![i]} vs ${want[c]![i]}`);
+            }
+          }
+          // The same result as the generic path: zero, then mixChannels(accumulate) per source.
+          const generic = out(outCount, frames, 0);
+          for (const s of sources) mixChannels([s], generic, frames, interp, true);
+          for (let c = 0; c < outCount; c++) assert.deepEqual(got[c], generic[c]);
+        }
+      }
+    });
+  }
+
+  test('only the first `count` entries are used and only `frames` frames are written', () => {
+    const a = Float32Array.from([1, 2, 3, 4]);
+    const b = Float32Array.from([10, 20, 30, 40]);
+    const o = out(2, 4, 7);
+    mixMonoSources([a, b, a], 2, o, 3, 'speakers');
+    close(o, [[11, 22, 33, 7], [11, 22, 33, 7]]);
+  });
+
+  test('too-short buffers are a RangeError', () => {
+    assert.throws(() => mixMonoSources([new Float32Array(2)], 1, out(2, 4), 4, 'speakers'), /source 0/);
+    assert.throws(() => mixMonoSources([new Float32Array(4)], 1, [new Float32Array(4), new Float32Array(2)], 4, 'speakers'), /output channel 1/);
+  });
+});
+
+test('1 -> 2 accumulate adds the mono sample to both sides, each sum a float32', () => {
+  const x = Float32Array.from([0.1, -0.3, 1e-8]);
+  const o = [Float32Array.from([0.2, 0.2, 1]), Float32Array.from([1, -1, 0.5])];
+  mixChannels([x], o, 3, 'speakers', true);
+  for (let i = 0; i < 3; i++) {
+    assert.equal(o[0]![i], Math.fround([0.2, 0.2, 1][i]! + x[i]!));
+    assert.equal(o[1]![i], Math.fround([1, -1, 0.5][i]! + x[i]!));
+  }
 });

@@ -265,6 +265,8 @@ export class BiquadChannel {
    * Filters input[0..length) into output (which may be the same array). `coeffs` holds either a
    * single set (perFrame false) at offset 0 or one set per frame (BIQUAD_COEFFS values each).
    * a0 y(n) + a1 y(n-1) + a2 y(n-2) = b0 x(n) + b1 x(n-1) + b2 x(n-2), with a0 normalised to 1.
+   * The sum is grouped so that y(n-1) enters last: the recursion's critical path is then one
+   * multiply and one subtract per sample, and the other terms are computed alongside.
    */
   process(input: Float32Array, output: Float32Array, length: number, coeffs: Float64Array, perFrame: boolean): void {
     let x1 = this.#x1, x2 = this.#x2, y1 = this.#y1, y2 = this.#y2;
@@ -272,7 +274,7 @@ export class BiquadChannel {
       const b0 = coeffs[0]!, b1 = coeffs[1]!, b2 = coeffs[2]!, a1 = coeffs[3]!, a2 = coeffs[4]!;
       for (let i = 0; i < length; i++) {
         const x = input[i]!;
-        const y = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+        const y = (b0 * x + b1 * x1) + (b2 * x2 - a2 * y2) - a1 * y1;
         x2 = x1; x1 = x;
         y2 = y1; y1 = y;
         output[i] = y;
@@ -280,7 +282,7 @@ export class BiquadChannel {
     } else {
       for (let i = 0, o = 0; i < length; i++, o += BIQUAD_COEFFS) {
         const x = input[i]!;
-        const y = coeffs[o]! * x + coeffs[o + 1]! * x1 + coeffs[o + 2]! * x2 - coeffs[o + 3]! * y1 - coeffs[o + 4]! * y2;
+        const y = (coeffs[o]! * x + coeffs[o + 1]! * x1) + (coeffs[o + 2]! * x2 - coeffs[o + 4]! * y2) - coeffs[o + 3]! * y1;
         x2 = x1; x1 = x;
         y2 = y1; y1 = y;
         output[i] = y;

@@ -42,6 +42,39 @@ export class OscillatorKernel {
     return this.#phase;
   }
 
+  /** Table pair and blend weight chosen by #select(). */
+  #hi: Float32Array = new Float32Array(0);
+  #lo: Float32Array = new Float32Array(0);
+  #w = 1;
+
+  /**
+   * Chooses tables so that no partial exceeds Nyquist: with p = nyquist/|f| allowed partials,
+   * blend table j (P_j <= p) with the next smaller one, weighted by where p lies in
+   * [P_j, P_{j-1}); the blend is continuous as p crosses table boundaries.
+   */
+  #select(abs: number, nyquist: number): void {
+    const wave = this.#wave;
+    const tables = wave.tables;
+    const partials = wave.partials;
+    const p = abs === 0 ? Infinity : nyquist / abs;
+    const last = partials.length - 1;
+    if (p >= partials[0]!) {
+      this.#hi = this.#lo = tables[0]!;
+      this.#w = 1;
+      return;
+    }
+    let j = 1;
+    while (j < last && partials[j]! > p) j++;
+    this.#hi = tables[j]!;
+    if (j === last) {
+      this.#lo = this.#hi;
+      this.#w = 1;
+    } else {
+      this.#lo = tables[j + 1]!;
+      this.#w = (p - partials[j]!) / (partials[j - 1]! - partials[j]!);
+    }
+  }
+
   /**
    * Writes output[offset..offset+length). frequency/detune hold either one value (constant for the
    * block) or one value per frame, indexed from `offset` like the output. Each sample is the wave at
@@ -55,60 +88,107 @@ export class OscillatorKernel {
     detune: Float32Array,
     sampleRate: number,
   ): void {
-    const wave = this.#wave;
-    const size = wave.size;
-    const tables = wave.tables;
-    const partials = wave.partials;
+    if (frequency.length === 1 && detune.length === 1) {
+      this.#processConstant(output, offset, length, computedOscFrequency(frequency[0]!, detune[0]!, sampleRate), sampleRate);
+      return;
+    }
+    const size = this.#wave.size;
     const nyquist = sampleRate / 2;
     const invRate = 1 / sampleRate;
     const fStep = frequency.length > 1 ? 1 : 0;
     const dStep = detune.length > 1 ? 1 : 0;
-    const constant = fStep === 0 && dStep === 0;
     let phase = this.#phase;
-    let freq = 0;
-    let hi: Float32Array = tables[0]!;
-    let lo: Float32Array = hi;
-    let w = 1;
     let lastAbs = -1;
+    let hi = this.#hi;
+    let lo = this.#lo;
+    let w = this.#w;
     for (let i = offset, end = offset + length; i < end; i++) {
-      if (!constant || i === offset) {
-        freq = computedOscFrequency(frequency[i * fStep]!, detune[i * dStep]!, sampleRate);
-        const abs = freq < 0 ? -freq : freq;
-        if (abs !== lastAbs) {
-          lastAbs = abs;
-          // Choose tables so that no partial exceeds Nyquist: with p = nyquist/|f| allowed partials,
-          // blend table j (P_j <= p) with the next smaller one, weighted by where p lies in
-          // [P_j, P_{j-1}); the blend is continuous as p crosses table boundaries.
-          const p = abs === 0 ? Infinity : nyquist / abs;
-          const last = partials.length - 1;
-          if (p >= partials[0]!) {
-            hi = lo = tables[0]!;
-            w = 1;
-          } else {
-            let j = 1;
-            while (j < last && partials[j]! > p) j++;
-            hi = tables[j]!;
-            if (j === last) {
-              lo = hi;
-              w = 1;
-            } else {
-              lo = tables[j + 1]!;
-              w = (p - partials[j]!) / (partials[j - 1]! - partials[j]!);
-            }
-          }
-        }
+      const freq = computedOscFrequency(frequency[i * fStep]!, detune[i * dStep]!, sampleRate);
+      const abs = freq < 0 ? -freq : freq;
+      if (abs !== lastAbs) {
+        lastAbs = abs;
+        this.#select(abs, nyquist);
+        hi = this.#hi;
+        lo = this.#lo;
+        w = this.#w;
       }
       const pos = phase * size;
       const k = pos | 0;
       const frac = pos - k;
-      const h = hi[k]! + frac * (hi[k + 1]! - hi[k]!);
-      output[i] = w === 1 ? h : w * h + (1 - w) * (lo[k]! + frac * (lo[k + 1]! - lo[k]!));
-      phase += freq * invRate;
-      if (phase >= 1 || phase < 0) {
-        phase -= Math.floor(phase);
-        if (phase >= 1) phase = 0; // -tiny - floor(-tiny) rounds to 1
+      const a = hi[k]!;
+      const h = a + frac * (hi[k + 1]! - a);
+      if (w === 1) output[i] = h;
+      else {
+        const b = lo[k]!;
+        output[i] = w * h + (1 - w) * (b + frac * (lo[k + 1]! - b));
+      }
+      phase = wrap(phase + freq * invRate);
+    }
+    this.#phase = phase;
+  }
+
+  /** One frequency for the whole block: one table choice and a constant phase increment. */
+  #processConstant(output: Float32Array, offset: number, length: number, freq: number, sampleRate: number): void {
+    this.#select(freq < 0 ? -freq : freq, sampleRate / 2);
+    const size = this.#wave.size;
+    const hi = this.#hi;
+    const lo = this.#lo;
+    const w = this.#w;
+    const inc = freq * (1 / sampleRate);
+    const end = offset + length;
+    let phase = this.#phase;
+    // |inc| <= 1/2 (the frequency is clamped to Nyquist) and phase is in [0, 1), so one step
+    // leaves it in [-1/2, 3/2): subtracting floor(phase) is adding or subtracting exactly 1.
+    // Rising phase (inc >= 0, the usual case) only ever needs the upper check.
+    if (w === 1 && inc >= 0) {
+      for (let i = offset; i < end; i++) {
+        const pos = phase * size;
+        const k = pos | 0;
+        const frac = pos - k;
+        const a = hi[k]!;
+        output[i] = a + frac * (hi[k + 1]! - a);
+        phase += inc;
+        if (phase >= 1) phase -= 1;
+      }
+    } else if (w === 1) {
+      for (let i = offset; i < end; i++) {
+        const pos = phase * size;
+        const k = pos | 0;
+        const frac = pos - k;
+        const a = hi[k]!;
+        output[i] = a + frac * (hi[k + 1]! - a);
+        phase += inc;
+        if (phase < 0) {
+          phase += 1;
+          if (phase >= 1) phase = 0; // -tiny + 1 rounds to 1
+        }
+      }
+    } else {
+      const v = 1 - w;
+      for (let i = offset; i < end; i++) {
+        const pos = phase * size;
+        const k = pos | 0;
+        const frac = pos - k;
+        const a = hi[k]!;
+        const b = lo[k]!;
+        output[i] = w * (a + frac * (hi[k + 1]! - a)) + v * (b + frac * (lo[k + 1]! - b));
+        phase += inc;
+        if (phase >= 1) phase -= 1;
+        else if (phase < 0) {
+          phase += 1;
+          if (phase >= 1) phase = 0;
+        }
       }
     }
     this.#phase = phase;
   }
+}
+
+/** phase - floor(phase), kept below 1 (-tiny - floor(-tiny) rounds to 1). */
+function wrap(phase: number): number {
+  if (phase >= 1 || phase < 0) {
+    phase -= Math.floor(phase);
+    if (phase >= 1) phase = 0;
+  }
+  return phase;
 }

@@ -162,9 +162,9 @@ class OscillatorProcessor extends ScheduledSourceProcessor {
         const late = (frame + r.from) / this.sampleRate - this.startTime;
         this.#kernel.reset(late > 0 ? f0 * late : 0);
       }
-      dst.fill(0, 0, r.from);
+      if (r.from > 0) dst.fill(0, 0, r.from);
       this.#kernel.process(dst, r.from, r.to - r.from, freq, detune, this.sampleRate);
-      dst.fill(0, r.to);
+      if (r.to < dst.length) dst.fill(0, r.to);
       out.silent = false;
     }
     if (this.stopReached(frame)) this.end();

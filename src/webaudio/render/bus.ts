@@ -13,6 +13,8 @@ export class Bus {
   silent = true;
   readonly #storage: Float32Array[] = [];
   readonly #views: (Float32Array[] | undefined)[] = [];
+  /** True while `channels` are another bus's arrays (see borrow()). */
+  #borrowed = false;
 
   constructor(quantumSize: number, numberOfChannels = 1) {
     this.quantumSize = quantumSize;
@@ -25,7 +27,7 @@ export class Bus {
   }
 
   setChannelCount(n: number): void {
-    if (n === this.channels.length) return;
+    if (n === this.channels.length && !this.#borrowed) return;
     if (n < 1 || n > MAX_CHANNELS) throw new RangeError(`a bus holds 1..${MAX_CHANNELS} channels, not ${n}`);
     while (this.#storage.length < n) this.#storage.push(new Float32Array(this.quantumSize));
     let view = this.#views[n];
@@ -34,10 +36,24 @@ export class Bus {
       this.#views[n] = view;
     }
     this.channels = view;
+    this.#borrowed = false;
+  }
+
+  /**
+   * Makes `channels` the given arrays (another bus's output, not silent) for this quantum
+   * instead of copying them: a single connection whose channel count already matches passes
+   * through. The next setChannelCount() or zero() goes back to this bus's own storage; readers
+   * must not write into a borrowed bus.
+   */
+  borrow(channels: readonly Float32Array[]): void {
+    this.channels = channels;
+    this.#borrowed = true;
+    this.silent = false;
   }
 
   /** Zeroes the active channels and marks the bus silent. */
   zero(): void {
+    if (this.#borrowed) this.setChannelCount(this.channels.length);
     for (const ch of this.channels) ch.fill(0);
     this.silent = true;
   }

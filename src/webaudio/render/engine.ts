@@ -3,7 +3,7 @@
  * 128-frame quanta (webaudio#rendering-loop). The same engine runs in-process for
  * OfflineAudioContext and inside a worker for AudioContext.
  */
-import { mixChannels } from '../../media/channel-mix.js';
+import { mixChannels, mixMonoSources } from '../../media/channel-mix.js';
 import { AutomationTimeline } from '../automation.js';
 import { Bus } from './bus.js';
 import {
@@ -34,6 +34,10 @@ class RenderParam implements ParamBuffer {
   kRate: boolean;
   readonly values: Float32Array;
   constant = true;
+  /** The value every element of `values` holds, or NaN when they differ (or were never written). */
+  held = NaN;
+  /** The timeline version whose settled value `values` holds (-1: sample it each quantum). */
+  settledVersion = -1;
   readonly sources: Connection[] = [];
   readonly mixBus: Bus;
 
@@ -359,43 +363,83 @@ export class RenderEngine {
     n.processor.process(n.inputBuses, n.outputs, n.params, frame);
   }
 
+  /** Channel 0 of each non-silent mono source of the input being mixed (grown, never shrunk). */
+  readonly #monoScratch: Float32Array[] = [];
+
   /** webaudio#channel-up-mixing-and-down-mixing: computedNumberOfChannels, then mix each connection. */
   #mixInputs(n: RenderNode): void {
-    for (const port of n.inputs) {
+    const inputs = n.inputs;
+    const qs = this.quantumSize;
+    const explicit = n.mode === ChannelCountModeCode.Explicit;
+    const interp = n.interp === InterpretationCode.Discrete ? 'discrete' : 'speakers';
+    for (let i = 0; i < inputs.length; i++) {
+      const port = inputs[i]!;
       const bus = port.bus;
       const sources = port.sources;
-      if (sources.length === 0) {
-        bus.setChannelCount(n.mode === ChannelCountModeCode.Explicit ? n.channelCount : 1);
+      const ns = sources.length;
+      if (ns === 0) {
+        bus.setChannelCount(explicit ? n.channelCount : 1);
         bus.zero();
         continue;
       }
       let count: number;
-      if (n.mode === ChannelCountModeCode.Explicit) count = n.channelCount;
+      if (explicit) count = n.channelCount;
       else {
         let max = 1;
-        for (const c of sources) {
-          const ch = c.node.outputs[c.output]!.numberOfChannels;
+        for (let k = 0; k < ns; k++) {
+          const c = sources[k]!;
+          const ch = c.node.outputs[c.output]!.channels.length;
           if (ch > max) max = ch;
         }
-        count = n.mode === ChannelCountModeCode.ClampedMax ? Math.min(max, n.channelCount) : max;
+        count = n.mode === ChannelCountModeCode.ClampedMax && n.channelCount < max ? n.channelCount : max;
+      }
+      if (ns === 1) {
+        // The common case: one connection. With matching channels it passes through uncopied.
+        const c = sources[0]!;
+        const src = c.node.outputs[c.output]!;
+        if (src.silent) {
+          bus.setChannelCount(count);
+          bus.zero();
+        } else if (src.channels.length === count) {
+          bus.borrow(src.channels);
+        } else {
+          bus.setChannelCount(count);
+          mixChannels(src.channels, bus.channels, qs, interp, false);
+          bus.silent = false;
+        }
+        continue;
       }
       bus.setChannelCount(count);
-      if (sources.length === 1) {
-        // The common case: one connection, usually with matching channels, needs no summing.
-        const src = sources[0]!.node.outputs[sources[0]!.output]!;
-        if (src.silent) bus.zero();
+      // Many mono sources (the usual fan-in): sum them once, then up-mix the sum.
+      const mono = this.#monoScratch;
+      let live = 0;
+      let allMono = true;
+      for (let k = 0; k < ns; k++) {
+        const c = sources[k]!;
+        const src = c.node.outputs[c.output]!;
+        if (src.silent) continue;
+        if (src.channels.length !== 1) {
+          allMono = false;
+          break;
+        }
+        if (live === mono.length) mono.push(src.channels[0]!);
+        else mono[live] = src.channels[0]!;
+        live++;
+      }
+      if (allMono) {
+        if (live === 0) bus.zero();
         else {
-          mixChannels(src.channels, bus.channels, this.quantumSize, n.interp === InterpretationCode.Discrete ? 'discrete' : 'speakers', false);
+          mixMonoSources(mono, live, bus.channels, qs, interp);
           bus.silent = false;
         }
         continue;
       }
       bus.zero();
-      const interp = n.interp === InterpretationCode.Discrete ? 'discrete' : 'speakers';
-      for (const c of sources) {
+      for (let k = 0; k < ns; k++) {
+        const c = sources[k]!;
         const src = c.node.outputs[c.output]!;
         if (src.silent) continue;
-        mixChannels(src.channels, bus.channels, this.quantumSize, interp, true);
+        mixChannels(src.channels, bus.channels, qs, interp, true);
         bus.silent = false;
       }
     }
@@ -404,28 +448,40 @@ export class RenderEngine {
   /** webaudio#computation-of-value */
   #computeParams(n: RenderNode, frame: number): void {
     const qs = this.quantumSize;
-    for (const p of n.params) {
+    const params = n.params;
+    const slots = this.state.params;
+    for (let k = 0; k < params.length; k++) {
+      const p = params[k]!;
       const values = p.values;
-      let constant = p.timeline.fill(values, frame, qs, this.sampleRate, p.kRate);
+      const tl = p.timeline;
+      const sources = p.sources;
+      // An unconnected param whose timeline settled on a value and has not changed since: the
+      // buffer and [[current value]] already hold everything this quantum needs.
+      if (sources.length === 0 && tl.version === p.settledVersion) continue;
+      // 1. The intrinsic value; when it is constant over the quantum nothing is written yet.
+      let constant = tl.sample(values, frame, qs, this.sampleRate, p.kRate);
+      // x: the constant value before clamping, as the float32 it would be stored as.
+      let x = constant ? Math.fround(tl.constantValue) : values[0]!;
       // 2. [[current value]] = intrinsic value at the start of the quantum.
-      if (p.id < PARAM_SLOTS) this.state.params[p.id] = values[0]!;
+      if (p.id < PARAM_SLOTS) slots[p.id] = x;
       // 3. Add the input connections, down-mixed to mono.
-      if (p.sources.length > 0) {
+      if (sources.length > 0) {
         const mono = p.mixBus;
-        mono.zero();
         let any = false;
-        for (const c of p.sources) {
+        for (let s = 0; s < sources.length; s++) {
+          const c = sources[s]!;
           const src = c.node.outputs[c.output]!;
           if (src.silent) continue;
+          if (!any) mono.zero();
           mixChannels(src.channels, mono.channels, qs, 'speakers', true);
           any = true;
         }
         if (any) {
           const m = mono.channels[0]!;
           if (p.kRate) {
-            const v = values[0]! + m[0]!;
-            values.fill(v);
+            x = Math.fround(x + m[0]!);
           } else {
+            if (constant) values.fill(x);
             for (let i = 0; i < qs; i++) values[i]! += m[i]!;
             constant = false;
           }
@@ -436,11 +492,17 @@ export class RenderEngine {
       const hi = p.maxValue;
       const dv = p.defaultValue;
       if (constant) {
-        let v = values[0]!;
-        if (v !== v) v = dv;
+        const v = x !== x ? dv : x;
         const c = v < lo ? lo : v > hi ? hi : v;
-        if (c !== values[0]) values.fill(c);
+        // The buffer already holds c in every frame when it held it last quantum.
+        if (c !== p.held) {
+          values.fill(c);
+          p.held = c;
+        }
+        p.settledVersion = sources.length === 0 && tl.settled ? tl.version : -1;
       } else {
+        p.held = NaN;
+        p.settledVersion = -1;
         for (let i = 0; i < qs; i++) {
           const v = values[i]!;
           if (v !== v) values[i] = dv;
