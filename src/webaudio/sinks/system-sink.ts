@@ -15,6 +15,9 @@ export function soundServerAvailable(): boolean {
   }
 }
 
+/** How long open() waits for the sound server to start playing the stream. */
+const START_TIMEOUT_MS = 10000;
+
 export class SystemSink implements AudioSink {
   readonly wantsData = true;
   readonly outputLatency: number;
@@ -33,26 +36,50 @@ export class SystemSink implements AudioSink {
   async open(sampleRate: number, channels: number): Promise<void> {
     this.#channels = channels;
     if (!soundServerAvailable()) throw new Error('no sound server is running (`pactl info` failed)');
+    // -v makes pacat say when the server starts playing the stream ("Stream started."): the sink
+    // is open only then, so the context's clock starts with the sound. A sound server can take a
+    // second or more to start a new stream; until then nothing is heard and time does not move.
     const child = spawn(
       'pacat',
-      ['--playback', '--raw', '--format=float32le', `--rate=${sampleRate}`, `--channels=${channels}`, `--latency-msec=${this.#latencyMs}`],
+      ['-v', '--playback', '--raw', '--format=float32le', `--rate=${sampleRate}`, `--channels=${channels}`, `--latency-msec=${this.#latencyMs}`],
       { stdio: ['pipe', 'ignore', 'pipe'] },
     );
     this.#child = child;
     let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
+    let onStderr: (() => void) | null = null;
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (d: string) => {
+      // Keep messages for error reports, not the periodic "Time: …" status lines.
+      for (const line of d.split(/[\r\n]+/)) {
+        if (line.trim() !== '' && !line.startsWith('Time:') && stderr.length < 4096) stderr += `${line.trim()}\n`;
+      }
+      onStderr?.();
     });
     child.stdin!.on('error', () => {
       // Reported through 'exit' below.
     });
     await new Promise<void>((resolve, reject) => {
-      const onSpawnError = (e: Error): void => reject(new Error(`cannot start pacat: ${e.message}`));
-      child.once('error', onSpawnError);
-      child.once('spawn', () => {
+      const done = (err: Error | null): void => {
+        clearTimeout(timer);
+        onStderr = null;
         child.off('error', onSpawnError);
-        resolve();
-      });
+        child.off('exit', onExit);
+        if (err) {
+          this.#child = null;
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+          reject(err);
+        } else resolve();
+      };
+      const onSpawnError = (e: Error): void => done(new Error(`cannot start pacat: ${e.message}`));
+      const onExit = (code: number | null): void => done(new Error(`pacat exited (code ${code})${stderr ? `: ${stderr.trim()}` : ''}`));
+      onStderr = () => {
+        if (/Stream started/.test(stderr)) done(null);
+      };
+      const timer = setTimeout(() => done(new Error(`the sound server did not start playing within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+      child.once('error', onSpawnError);
+      child.once('exit', onExit);
+      // The stream starts once its pre-buffer is full: one latency's worth of silence.
+      child.stdin!.write(Buffer.alloc(Math.ceil((sampleRate * this.#latencyMs) / 1000) * channels * 4));
     });
     child.on('exit', (code) => {
       this.#child = null;
