@@ -5,10 +5,10 @@
  * frame n is file frame n mod length, and the chunk is stamped with its first frame's time, so
  * timestamps come from the sample count and never drift.
  */
-import type { Clock, ClockTimer } from '../../media/clock.js';
+import type { Clock } from '../../media/clock.js';
 import type { SourceConfig } from '../types.js';
-import { BaseSource } from '../base-source.js';
-import { AudioChunkPool } from './audio-chunk-pool.js';
+import { ClockedSource } from '../clocked-source.js';
+import { AudioChunkPool } from '../audio-chunk-pool.js';
 
 const CHUNKS_PER_SECOND = 100;
 
@@ -18,14 +18,9 @@ export interface DecodedAudio {
   readonly channels: readonly Float32Array[];
 }
 
-export class WavFileSource extends BaseSource {
+export class WavFileSource extends ClockedSource {
   readonly #audio: DecodedAudio;
   readonly #pool = new AudioChunkPool();
-  #timer: ClockTimer | null = null;
-  #chunk = 0;
-  #startMs = 0;
-  #baseUs = 0;
-  readonly #tick = (): void => this.#produce();
 
   constructor(audio: DecodedAudio, config: SourceConfig & { kind: 'audio' }, clock: Clock) {
     super('audio', clock, config);
@@ -33,43 +28,20 @@ export class WavFileSource extends BaseSource {
     this.#audio = audio;
   }
 
-  protected start(): void {
-    this.#chunk = 0;
-    this.#startMs = this.clock.now();
-    this.#baseUs = Math.round(this.#startMs * 1000);
-    this.#schedule();
-  }
-
-  protected halt(): void {
-    this.#timer?.cancel();
-    this.#timer = null;
-  }
-
   #frameAt(chunk: number): number {
     return Math.floor((chunk * this.#audio.sampleRate) / CHUNKS_PER_SECOND);
   }
 
   /** Chunk k is complete (and delivered) when the clock reaches the end of its span. */
-  #dueOf(chunk: number): number {
-    return this.#startMs + ((chunk + 1) * 1000) / CHUNKS_PER_SECOND;
+  protected dueOffsetMs(chunk: number): number {
+    return ((chunk + 1) * 1000) / CHUNKS_PER_SECOND;
   }
 
-  #schedule(): void {
-    this.#timer = this.clock.schedule(this.#dueOf(this.#chunk), this.#tick);
-  }
-
-  #produce(): void {
-    this.#timer = null;
-    // A late wake-up delivers every chunk that fell due.
-    do {
-      const k = this.#chunk++;
-      if (this.hasConsumers) {
-        const first = this.#frameAt(k);
-        const frames = this.#frameAt(k + 1) - first;
-        if (frames > 0) this.emit(this.#render(first, frames));
-      }
-    } while (this.running && this.#dueOf(this.#chunk) <= this.clock.now());
-    if (this.running) this.#schedule();
+  protected produce(k: number): void {
+    if (!this.hasConsumers) return;
+    const first = this.#frameAt(k);
+    const frames = this.#frameAt(k + 1) - first;
+    if (frames > 0) this.emit(this.#render(first, frames));
   }
 
   #render(first: number, frames: number) {
@@ -90,6 +62,6 @@ export class WavFileSource extends BaseSource {
         pos = 0;
       }
     }
-    return this.#pool.wrap(sampleRate, channels.length, frames, this.#baseUs + Math.round((first * 1e6) / sampleRate));
+    return this.#pool.wrap(sampleRate, channels.length, frames, this.startUs + Math.round((first * 1e6) / sampleRate));
   }
 }

@@ -5,9 +5,9 @@
  * frame n mod count, stamped n / fps after start and delivered when its frame period ends,
  * (n + 1) / fps after start, so a VirtualClock gives exact timestamps.
  */
-import type { Clock, ClockTimer } from '../../media/clock.js';
+import type { Clock } from '../../media/clock.js';
 import type { SourceConfig } from '../types.js';
-import { BaseSource } from '../base-source.js';
+import { ClockedSource } from '../clocked-source.js';
 import { FrameBuffer } from '../../media/frame-buffer.js';
 import { createVideoFrame } from '../../media/video-frame.js';
 import type { VideoPixelFormat } from '../../media/pixel-format.js';
@@ -25,20 +25,15 @@ export function y4mPixelFormat(header: Y4mHeader): VideoPixelFormat {
   }
 }
 
-export class Y4mFileSource extends BaseSource {
+export class Y4mFileSource extends ClockedSource {
   readonly #reader: Y4mReader;
   readonly #format: VideoPixelFormat;
   readonly #fullRange: boolean;
   /** Frame period numerator/denominator in seconds: den / num. */
   readonly #rateNum: number;
   readonly #rateDen: number;
-  #timer: ClockTimer | null = null;
-  #frame = 0;
-  #startMs = 0;
-  #baseUs = 0;
   /** Monochrome files: widened frames for reuse. */
   #monoFree: Uint8Array[] = [];
-  readonly #tick = (): void => this.#produce();
 
   constructor(reader: Y4mReader, config: SourceConfig & { kind: 'video' }, clock: Clock) {
     super('video', clock, config);
@@ -50,33 +45,13 @@ export class Y4mFileSource extends BaseSource {
     this.#rateDen = reader.header.frameRate.den;
   }
 
-  protected start(): void {
-    this.#frame = 0;
-    this.#startMs = this.clock.now();
-    this.#baseUs = Math.round(this.#startMs * 1000);
-    this.#schedule();
+  /** Frame n is delivered when its frame period ends. */
+  protected dueOffsetMs(n: number): number {
+    return ((n + 1) * 1000 * this.#rateDen) / this.#rateNum;
   }
 
-  protected halt(): void {
-    this.#timer?.cancel();
-    this.#timer = null;
-  }
-
-  #dueOf(n: number): number {
-    return this.#startMs + ((n + 1) * 1000 * this.#rateDen) / this.#rateNum;
-  }
-
-  #schedule(): void {
-    this.#timer = this.clock.schedule(this.#dueOf(this.#frame), this.#tick);
-  }
-
-  #produce(): void {
-    this.#timer = null;
-    do {
-      const n = this.#frame++;
-      if (this.hasConsumers) this.emit(this.#render(n));
-    } while (this.running && this.#dueOf(this.#frame) <= this.clock.now());
-    if (this.running) this.#schedule();
+  protected produce(n: number): void {
+    if (this.hasConsumers) this.emit(this.#render(n));
   }
 
   #render(n: number) {
@@ -100,8 +75,8 @@ export class Y4mFileSource extends BaseSource {
       // The frame's planes are a view into the file bytes, which stay unchanged for the source's life.
       buffer = FrameBuffer.adopt(file.data);
     }
-    const timestamp = this.#baseUs + Math.round((n * 1e6 * this.#rateDen) / this.#rateNum);
-    const next = this.#baseUs + Math.round(((n + 1) * 1e6 * this.#rateDen) / this.#rateNum);
+    const timestamp = this.startUs + Math.round((n * 1e6 * this.#rateDen) / this.#rateNum);
+    const next = this.startUs + Math.round(((n + 1) * 1e6 * this.#rateDen) / this.#rateNum);
     return createVideoFrame(buffer, {
       format: this.#format,
       codedWidth: h.width,

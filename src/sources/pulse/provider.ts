@@ -14,7 +14,7 @@ import type { Clock } from '../../media/clock.js';
 import { DeviceOpenError, type AudioMode, type DeviceDescriptor, type DeviceProvider, type EngineSource, type SourceConfig } from '../types.js';
 import { BaseSource } from '../base-source.js';
 import { startCaptureProcess, exitReason, type CaptureProcess } from '../capture-process.js';
-import { AudioChunkPool } from '../file/audio-chunk-pool.js';
+import { AudioChunkPool } from '../audio-chunk-pool.js';
 import { describePulseDevices, pulseNameOf, readPulseState, watchPulse } from './pactl.js';
 
 const CHUNKS_PER_SECOND = 100;

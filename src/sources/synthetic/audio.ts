@@ -9,11 +9,10 @@
  * exactly periodic noise block; each chunk is a copy from that table (plus zeros for the beep's
  * off-time) into a pooled buffer.
  */
-import type { Clock, ClockTimer } from '../../media/clock.js';
+import type { Clock } from '../../media/clock.js';
 import type { AudioMode, SourceConfig } from '../types.js';
-import { BaseSource } from '../base-source.js';
-import { FrameBuffer } from '../../media/frame-buffer.js';
-import { createAudioData } from '../../media/audio-data.js';
+import { ClockedSource } from '../clocked-source.js';
+import { AudioChunkPool } from '../audio-chunk-pool.js';
 import { noiseBlock } from '../../media/noise.js';
 
 export type SyntheticSignal = 'tone' | 'pink-noise' | 'white-noise';
@@ -30,12 +29,6 @@ export interface SyntheticAudioOptions {
 
 const CHUNKS_PER_SECOND = 100;
 
-interface PoolEntry {
-  data: Uint8Array;
-  plane0: Float32Array;
-  release: () => void;
-}
-
 /** Scales `x` in place so its peak magnitude is `peak`. */
 function scalePeak(x: Float32Array, peak: number): Float32Array {
   let max = 0;
@@ -50,18 +43,12 @@ function gcd(a: number, b: number): number {
   return a;
 }
 
-export class SyntheticAudioSource extends BaseSource {
+export class SyntheticAudioSource extends ClockedSource {
   readonly #options: { signal: SyntheticSignal; tones: readonly number[]; amplitude: number; beepOnMs: number; beepOffMs: number };
-  #timer: ClockTimer | null = null;
   #table: Float32Array = new Float32Array(0);
   #mode: AudioMode | null = null;
-  /** Index of the next chunk; chunk 0 starts at #startMs on the clock. */
-  #chunk = 0;
-  #startMs = 0;
-  #baseUs = 0;
-  #pool: PoolEntry[] = [];
-  #poolSize = 0;
-  readonly #tick = (): void => this.#produce();
+  /** Up to a second of chunks is kept for reuse (a reader may hold that many). */
+  readonly #pool = new AudioChunkPool(CHUNKS_PER_SECOND);
 
   constructor(config: SourceConfig & { kind: 'audio' }, clock: Clock, options: SyntheticAudioOptions = {}) {
     super('audio', clock, config);
@@ -86,21 +73,12 @@ export class SyntheticAudioSource extends BaseSource {
     this.setMuted(muted);
   }
 
-  protected start(): void {
+  protected override prepare(): boolean {
     const config = this.config;
-    if (!config || config.kind !== 'audio') return;
-    const mode = config.mode;
-    this.#mode = mode;
-    this.#renderTable(mode.sampleRate);
-    this.#chunk = 0;
-    this.#startMs = this.clock.now();
-    this.#baseUs = Math.round(this.#startMs * 1000);
-    this.#schedule();
-  }
-
-  protected halt(): void {
-    this.#timer?.cancel();
-    this.#timer = null;
+    if (!config || config.kind !== 'audio') return false;
+    this.#mode = config.mode;
+    this.#renderTable(config.mode.sampleRate);
+    return true;
   }
 
   #renderTable(rate: number): void {
@@ -127,58 +105,24 @@ export class SyntheticAudioSource extends BaseSource {
     return Math.floor((chunk * this.#mode!.sampleRate) / CHUNKS_PER_SECOND);
   }
 
-  #schedule(): void {
-    // Chunk k is complete (and delivered) when the clock reaches the end of its span.
-    this.#timer = this.clock.schedule(this.#dueOf(this.#chunk), this.#tick);
+  /** Chunk k is complete (and delivered) when the clock reaches the end of its span. */
+  protected dueOffsetMs(chunk: number): number {
+    return ((chunk + 1) * 1000) / CHUNKS_PER_SECOND;
   }
 
-  #produce(): void {
-    this.#timer = null;
-    const mode = this.#mode!;
-    // A late wake-up (a busy event loop on a real clock) delivers every chunk that fell due.
-    do {
-      const k = this.#chunk++;
-      if (this.hasConsumers) {
-        const first = this.#frameAt(k);
-        const frames = this.#frameAt(k + 1) - first;
-        if (frames > 0) this.emit(this.#render(mode, first, frames));
-      }
-    } while (this.running && this.#dueOf(this.#chunk) <= this.clock.now());
-    if (this.running) this.#schedule();
-  }
-
-  #dueOf(chunk: number): number {
-    return this.#startMs + ((chunk + 1) * 1000) / CHUNKS_PER_SECOND;
-  }
-
-  /** A pooled chunk buffer; each entry carries its float view and a release hook made once. */
-  #take(size: number): PoolEntry {
-    if (size !== this.#poolSize) {
-      this.#pool = [];
-      this.#poolSize = size;
-    }
-    const entry = this.#pool.pop();
-    if (entry) return entry;
-    const data = new Uint8Array(size);
-    const made: PoolEntry = {
-      data,
-      plane0: new Float32Array(data.buffer),
-      release: () => {
-        // Up to a second of chunks is kept for reuse (a reader may hold that many).
-        if (data.length === this.#poolSize && this.#pool.length < CHUNKS_PER_SECOND) this.#pool.push(made);
-      },
-    };
-    return made;
+  protected produce(k: number): void {
+    if (!this.hasConsumers) return;
+    const first = this.#frameAt(k);
+    const frames = this.#frameAt(k + 1) - first;
+    if (frames > 0) this.emit(this.#render(this.#mode!, first, frames));
   }
 
   #render(mode: AudioMode, first: number, frames: number) {
     const channels = mode.channelCount;
     const rate = mode.sampleRate;
-    // Entries are sized for the longest chunk (rates that are not a multiple of 100 alternate).
-    const entry = this.#take(Math.ceil(rate / CHUNKS_PER_SECOND) * channels * 4);
-    const bytes = frames * channels * 4;
-    const buffer = FrameBuffer.adopt(bytes === entry.data.length ? entry.data : entry.data.subarray(0, bytes), entry.release);
-    const plane0 = entry.plane0;
+    // Storage is sized for the longest chunk (rates that are not a multiple of 100 alternate);
+    // plane c of this chunk is floats[c * frames, (c + 1) * frames).
+    const plane0 = this.#pool.acquire(channels, Math.ceil(rate / CHUNKS_PER_SECOND));
     const table = this.#table;
     const { beepOnMs, beepOffMs } = this.#options;
     const onFrames = Math.round((beepOnMs * rate) / 1000);
@@ -210,13 +154,7 @@ export class SyntheticAudioSource extends BaseSource {
       }
       i += run;
     }
-    for (let c = 1; c < channels; c++) buffer.data.copyWithin(c * frames * 4, 0, frames * 4);
-    return createAudioData(buffer, {
-      format: 'f32-planar',
-      sampleRate: rate,
-      numberOfFrames: frames,
-      numberOfChannels: channels,
-      timestamp: this.#baseUs + Math.round((first * 1e6) / rate),
-    });
+    for (let c = 1; c < channels; c++) plane0.copyWithin(c * frames, 0, frames);
+    return this.#pool.wrap(rate, channels, frames, this.startUs + Math.round((first * 1e6) / rate));
   }
 }

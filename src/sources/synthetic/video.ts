@@ -7,9 +7,9 @@
  * Frames are pooled: a recycled buffer only has the regions that changed since its last use
  * restored from the background and redrawn (the sweeping bar and the text box).
  */
-import type { Clock, ClockTimer } from '../../media/clock.js';
+import type { Clock } from '../../media/clock.js';
 import type { SourceConfig, VideoMode } from '../types.js';
-import { BaseSource } from '../base-source.js';
+import { ClockedSource } from '../clocked-source.js';
 import { FrameBuffer } from '../../media/frame-buffer.js';
 import { createVideoFrame } from '../../media/video-frame.js';
 import { tightFrameSize, tightLayout } from '../../media/pixel-format.js';
@@ -63,18 +63,13 @@ export function digitGlyph(d: number): readonly number[] {
   return DIGITS[d]!;
 }
 
-export class SyntheticVideoSource extends BaseSource {
+export class SyntheticVideoSource extends ClockedSource {
   readonly #drawText: boolean;
-  #timer: ClockTimer | null = null;
   #mode: VideoMode | null = null;
-  #frame = 0;
-  #startMs = 0;
-  #baseUs = 0;
   #background = new Uint8Array(0);
   #free: Slot[] = [];
   #size = 0;
   #generation = 0;
-  readonly #tick = (): void => this.#produce();
 
   constructor(config: SourceConfig & { kind: 'video' }, clock: Clock, options: SyntheticVideoOptions = {}) {
     super('video', clock, config);
@@ -85,9 +80,9 @@ export class SyntheticVideoSource extends BaseSource {
     this.setMuted(muted);
   }
 
-  protected start(): void {
+  protected override prepare(): boolean {
     const config = this.config;
-    if (!config || config.kind !== 'video') return;
+    if (!config || config.kind !== 'video') return false;
     const mode = config.mode;
     if (!(mode.width > 0 && mode.height > 0 && mode.frameRate > 0)) throw new RangeError(`invalid video mode ${mode.width}x${mode.height}@${mode.frameRate}`);
     if (!this.#mode || this.#mode.width !== mode.width || this.#mode.height !== mode.height) {
@@ -96,15 +91,7 @@ export class SyntheticVideoSource extends BaseSource {
       this.#generation++;
     }
     this.#mode = mode;
-    this.#frame = 0;
-    this.#startMs = this.clock.now();
-    this.#baseUs = Math.round(this.#startMs * 1000);
-    this.#schedule();
-  }
-
-  protected halt(): void {
-    this.#timer?.cancel();
-    this.#timer = null;
+    return true;
   }
 
   #renderBackground(w: number, h: number): void {
@@ -129,23 +116,13 @@ export class SyntheticVideoSource extends BaseSource {
     this.#background = bg;
   }
 
-  #schedule(): void {
-    this.#timer = this.clock.schedule(this.#dueOf(this.#frame), this.#tick);
-  }
-
   /** Frame n is delivered once its frame period has elapsed (as a camera hands over an exposed frame). */
-  #dueOf(n: number): number {
-    return this.#startMs + ((n + 1) * 1000) / this.#mode!.frameRate;
+  protected dueOffsetMs(n: number): number {
+    return ((n + 1) * 1000) / this.#mode!.frameRate;
   }
 
-  #produce(): void {
-    this.#timer = null;
-    // A late wake-up (a busy event loop on a real clock) delivers every frame that fell due.
-    do {
-      const n = this.#frame++;
-      if (this.hasConsumers) this.emit(this.#render(n));
-    } while (this.running && this.#dueOf(this.#frame) <= this.clock.now());
-    if (this.running) this.#schedule();
+  protected produce(n: number): void {
+    if (this.hasConsumers) this.emit(this.#render(n));
   }
 
   #takeSlot(): Slot {
@@ -164,7 +141,7 @@ export class SyntheticVideoSource extends BaseSource {
     // Restore what the previous use drew, then draw this frame's changes.
     for (const r of slot.dirty) this.#restore(data, r);
     slot.dirty = [];
-    const timestampUs = this.#baseUs + Math.round((n * 1e6) / mode.frameRate);
+    const timestampUs = this.startUs + Math.round((n * 1e6) / mode.frameRate);
     const barW = Math.max(2, (Math.floor(w / 32) + 1) & ~1);
     const span = Math.max(1, w - barW);
     const bx = (Math.floor(((n * 4) % (2 * span)) / 2) * 2) % span;

@@ -4,8 +4,8 @@
  * the pool when the last holder closes that AudioData, so steady-state capture allocates no
  * sample storage per chunk.
  */
-import { FrameBuffer } from '../../media/frame-buffer.js';
-import { createAudioData, type AudioData } from '../../media/audio-data.js';
+import { FrameBuffer } from '../media/frame-buffer.js';
+import { createAudioData, type AudioData } from '../media/audio-data.js';
 
 interface Entry {
   readonly bytes: Uint8Array;
