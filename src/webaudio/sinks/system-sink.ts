@@ -15,6 +15,9 @@ export function soundServerAvailable(): boolean {
   }
 }
 
+/** Chunks in the write ring: many times what backpressure lets be in flight (about 16 KiB). */
+const RING_CHUNKS = 256;
+
 /** How long open() waits for the sound server to start playing the stream. */
 const START_TIMEOUT_MS = 10000;
 
@@ -27,6 +30,8 @@ export class SystemSink implements AudioSink {
   #error: ((m: string) => void) | null = null;
   #closing = false;
   #channels = 1;
+  readonly #ring: { floats: Float32Array; bytes: Uint8Array }[] = [];
+  #ringIndex = 0;
 
   constructor(latencyMs = 40) {
     this.#latencyMs = latencyMs;
@@ -95,8 +100,19 @@ export class SystemSink implements AudioSink {
   write(interleaved: Float32Array, frames: number): boolean {
     const child = this.#child;
     if (child === null || child.stdin === null || child.stdin.destroyed) return true;
-    const bytes = Buffer.from(interleaved.slice(0, frames * this.#channels).buffer);
-    return child.stdin.write(bytes);
+    const n = frames * this.#channels;
+    // A chunk stays referenced by the pipe until written. Backpressure bounds how many are in
+    // flight (write() returns false past the stream's 16 KiB mark and rendering waits for
+    // 'drain'), so a ring of chunks far larger than that is reused without allocating.
+    let chunk = this.#ring[this.#ringIndex];
+    if (chunk === undefined || chunk.floats.length !== n) {
+      const floats = new Float32Array(n);
+      chunk = { floats, bytes: new Uint8Array(floats.buffer) };
+      this.#ring[this.#ringIndex] = chunk;
+    }
+    this.#ringIndex = (this.#ringIndex + 1) % RING_CHUNKS;
+    for (let i = 0; i < n; i++) chunk.floats[i] = interleaved[i]!;
+    return child.stdin.write(chunk.bytes);
   }
 
   onDrain(callback: () => void): void {
