@@ -2,6 +2,8 @@
 // block-processing filter with state. Pure math; no engine imports.
 // webaudio#filters-characteristics
 
+import { filterFrequencyResponse } from './frequency-response.js';
+
 export type BiquadFilterType =
   | 'lowpass'
   | 'highpass'
@@ -214,32 +216,17 @@ export function biquadFrequencyResponse(
   magResponse: Float32Array,
   phaseResponse: Float32Array,
 ): void {
-  const b0 = coeffs[offset]!, b1 = coeffs[offset + 1]!, b2 = coeffs[offset + 2]!;
-  const a1 = coeffs[offset + 3]!, a2 = coeffs[offset + 4]!;
-  const nyquist = sampleRate / 2;
-  const n = Math.min(frequencyHz.length, magResponse.length, phaseResponse.length);
-  for (let i = 0; i < n; i++) {
-    const f = frequencyHz[i]!;
-    if (!(f >= 0 && f <= nyquist)) {
-      magResponse[i] = NaN;
-      phaseResponse[i] = NaN;
-      continue;
-    }
-    const w = (2 * Math.PI * f) / sampleRate;
-    // z^-1 = e^{-jw}, z^-2 = e^{-2jw}
-    const c1 = Math.cos(w), s1 = -Math.sin(w);
-    const c2 = Math.cos(2 * w), s2 = -Math.sin(2 * w);
-    const nr = b0 + b1 * c1 + b2 * c2;
-    const ni = b1 * s1 + b2 * s2;
-    const dr = 1 + a1 * c1 + a2 * c2;
-    const di = a1 * s1 + a2 * s2;
-    const den = dr * dr + di * di;
-    const hr = (nr * dr + ni * di) / den;
-    const hi = (ni * dr - nr * di) / den;
-    magResponse[i] = Math.hypot(hr, hi);
-    phaseResponse[i] = Math.atan2(hi, hr);
-  }
+  respB[0] = coeffs[offset]!;
+  respB[1] = coeffs[offset + 1]!;
+  respB[2] = coeffs[offset + 2]!;
+  respA[1] = coeffs[offset + 3]!;
+  respA[2] = coeffs[offset + 4]!;
+  filterFrequencyResponse(respB, respA, sampleRate, frequencyHz, magResponse, phaseResponse);
 }
+
+// The normalised biquad as a second-order rational filter: b0 + b1 z^-1 + b2 z^-2 over 1 + a1 z^-1 + a2 z^-2.
+const respB = new Float64Array(3);
+const respA = Float64Array.of(1, 0, 0);
 
 /**
  * One channel of biquad state (direct form I, double precision). The initial state is 0

@@ -1,6 +1,8 @@
 // IIRFilterNode kernel: coefficient validation, frequency response and a direct-form filter.
 // webaudio#IIRFilterNode-filter-definition
 
+import { filterFrequencyResponse } from './frequency-response.js';
+
 export const MAX_IIR_COEFFICIENTS = 20;
 
 export interface IIRCoefficientError {
@@ -45,41 +47,9 @@ export class IIRCoefficients {
    * webaudio#dom-iirfilternode-getfrequencyresponse
    */
   frequencyResponse(sampleRate: number, frequencyHz: Float32Array, magResponse: Float32Array, phaseResponse: Float32Array): void {
-    const nyquist = sampleRate / 2;
-    const n = Math.min(frequencyHz.length, magResponse.length, phaseResponse.length);
-    for (let i = 0; i < n; i++) {
-      const f = frequencyHz[i]!;
-      if (!(f >= 0 && f <= nyquist)) {
-        magResponse[i] = NaN;
-        phaseResponse[i] = NaN;
-        continue;
-      }
-      const w = (2 * Math.PI * f) / sampleRate;
-      const [nr, ni] = evalPoly(this.b, w);
-      const [dr, di] = evalPoly(this.a, w);
-      const den = dr * dr + di * di;
-      const hr = (nr * dr + ni * di) / den;
-      const hi = (ni * dr - nr * di) / den;
-      magResponse[i] = Math.hypot(hr, hi);
-      phaseResponse[i] = Math.atan2(hi, hr);
-    }
+    filterFrequencyResponse(this.b, this.a, sampleRate, frequencyHz, magResponse, phaseResponse);
   }
-}
 
-const scratch: [number, number] = [0, 0];
-
-// sum c_k e^{-j k w}, by Horner's rule in z^-1.
-function evalPoly(c: Float64Array, w: number): [number, number] {
-  const zr = Math.cos(w), zi = -Math.sin(w);
-  let re = 0, im = 0;
-  for (let k = c.length - 1; k >= 0; k--) {
-    const r = re * zr - im * zi + c[k]!;
-    im = re * zi + im * zr;
-    re = r;
-  }
-  scratch[0] = re;
-  scratch[1] = im;
-  return scratch;
 }
 
 const HISTORY = 32; // power of two >= MAX_IIR_COEFFICIENTS
