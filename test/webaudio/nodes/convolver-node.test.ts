@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import { OfflineAudioContext } from '../../../src/webaudio/offline-audio-context.js';
+import { AudioContext } from '../../../src/webaudio/audio-context.js';
 import { AudioBuffer } from '../../../src/webaudio/audio-buffer.js';
 import { ConvolverNode } from '../../../src/webaudio/nodes/convolver-node.js';
 import type { AudioNode } from '../../../src/webaudio/audio-node.js';
@@ -364,5 +366,47 @@ test('render half: silent output after the tail, stereo until stereo input stops
     const q = Math.floor(i / QS);
     if (counts[q] === 2) assert.ok(Math.abs(ys[1]![i]! - refR[i]!) < 3e-6, `right ${i}`);
     else assert.ok(Math.abs(refR[i]! - refL[i]!) < 1e-9, `mono output only when both channels agree (${i})`);
+  }
+});
+
+test('realtime context: the response reaches the render thread (a delayed, scaled impulse)', async () => {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      chunks.push(chunk);
+      bytes += chunk.length;
+      cb();
+    },
+  });
+  const ctx = new AudioContext({ sampleRate: 8000, mediacaptureSink: { type: 'stream', stream, format: 'f32le' } });
+  try {
+    const h = new Float32Array(300);
+    h[10] = 0.5;
+    h[200] = 0.25;
+    const ir = new AudioBuffer({ numberOfChannels: 1, length: h.length, sampleRate: 8000 });
+    ir.copyToChannel(h, 0);
+    const node = new ConvolverNode(ctx, { buffer: ir, disableNormalization: true });
+    const src = ctx.createConstantSource();
+    src.connect(node).connect(ctx.destination);
+    src.start();
+    const need = 4096 * 2 * 4; // 4096 stereo f32 frames
+    const start = Date.now();
+    while (bytes < need && Date.now() - start < 5000) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(bytes >= need, 'the stream received audio');
+  } finally {
+    await ctx.close();
+  }
+  const all = Buffer.concat(chunks);
+  const f = new Float32Array(all.buffer, all.byteOffset, Math.floor(all.length / 4));
+  // The graph starts at the first quantum after its messages arrive, at some frame k0 (a quantum
+  // boundary): silence until k0 + 10, then 0.5, then 0.75 from k0 + 200, on both channels.
+  let onset = -1;
+  for (let i = 0; i < f.length / 2; i++) if (Math.abs(f[2 * i]!) > 0.25) { onset = i; break; }
+  assert.ok(onset >= 10 && (onset - 10) % 128 === 0, `onset at ${onset}`);
+  assert.ok(f.length / 2 >= onset + 400, 'enough frames after the onset');
+  for (let i = onset - 10; i < onset + 400; i++) {
+    const e = i < onset ? 0 : i < onset + 190 ? 0.5 : 0.75;
+    for (let c = 0; c < 2; c++) assert.ok(Math.abs(f[2 * i + c]! - e) < 1e-6, `frame ${i} channel ${c}: ${f[2 * i + c]} vs ${e}`);
   }
 });
