@@ -298,7 +298,9 @@ export class PartitionedConvolver {
     const ring = this.#ring;
     const mask = this.#mask;
     const now = this.#time;
-    for (const lv of this.#levels) {
+    const levels = this.#levels;
+    for (let l = 0; l < levels.length; l++) {
+      const lv = levels[l]!;
       const s = lv.size;
       // 1. Append the block to the level's current input block.
       const time = lv.time;

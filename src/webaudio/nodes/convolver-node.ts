@@ -158,6 +158,11 @@ class ConvolverProcessor implements AudioProcessor {
     this.#zeros = new Float32Array(init.quantumSize);
   }
 
+  /** The response of past input is still ringing (tail-time). */
+  get tailActive(): boolean {
+    return this.#active;
+  }
+
   onMessage(msg: ConvolverMessage): void {
     if (msg.t !== 'buffer') return;
     const b = msg.buffer;
@@ -194,7 +199,7 @@ class ConvolverProcessor implements AudioProcessor {
       return;
     } else if (frame >= this.#soundEnd + r.length - 1) {
       // Tail-time over: the last input with sound no longer affects the output. Forget it.
-      for (const c of conv) c.reset();
+      for (let i = 0; i < conv.length; i++) conv[i]!.reset();
       this.#active = false;
       this.#stereo = false;
       out.makeSilent();
@@ -238,7 +243,7 @@ class ConvolverProcessor implements AudioProcessor {
     if (!sound) {
       // Frames from soundEnd + length - 1 on are past the response: exactly zero, not round-off.
       const from = this.#soundEnd + r.length - 1 - frame;
-      if (from < qs) for (const ch of out.channels) ch.fill(0, from);
+      if (from < qs) for (let c = 0; c < out.numberOfChannels; c++) out.channels[c]!.fill(0, from);
     }
     out.silent = false;
   }

@@ -7,6 +7,8 @@ import { AudioBuffer } from '../../../src/webaudio/audio-buffer.js';
 import { ConvolverNode } from '../../../src/webaudio/nodes/convolver-node.js';
 import type { AudioNode } from '../../../src/webaudio/audio-node.js';
 import { Bus } from '../../../src/webaudio/render/bus.js';
+import { RenderEngine } from '../../../src/webaudio/render/engine.js';
+import { SharedState, ChannelCountModeCode, InterpretationCode, type ControlMessage } from '../../../src/webaudio/render/protocol.js';
 import { processorFactory, type AudioProcessor } from '../../../src/webaudio/render/registry.js';
 import { partitionLayout, prepareResponse } from '../../../src/webaudio/dsp/convolver.js';
 import { assertDOMException } from '../helpers.js';
@@ -409,4 +411,53 @@ test('realtime context: the response reaches the render thread (a delayed, scale
     const e = i < onset ? 0 : i < onset + 190 ? 0.5 : 0.75;
     for (let c = 0; c < 2; c++) assert.ok(Math.abs(f[2 * i + c]! - e) < 1e-6, `frame ${i} channel ${c}: ${f[2 * i + c]} vs ${e}`);
   }
+});
+
+test('a released convolver left without inputs rings out its tail before the engine drops it', () => {
+  const e = new RenderEngine({ sampleRate: SR, state: new SharedState(), post: () => {} });
+  // Released nodes are collected every 64 quanta (8192 frames): the first pass falls in the tail.
+  const L = 10000;
+  const h = new Float32Array(L);
+  h[L - 1] = 0.5; // a pure delay of L - 1 frames
+  const create = (id: number, kind: string, inputs: number, params: { id: number; defaultValue: number }[]): ControlMessage => ({
+    t: 'create',
+    id,
+    kind,
+    inputs,
+    outputs: 1,
+    channelCount: id === 0 ? 1 : 2,
+    mode: id === 0 ? ChannelCountModeCode.Explicit : ChannelCountModeCode.ClampedMax,
+    interp: InterpretationCode.Speakers,
+    params: params.map((p) => ({ ...p, minValue: -1e30, maxValue: 1e30, kRate: false })),
+    options: null,
+  });
+  e.applyBatch({
+    seq: 1,
+    messages: [
+      create(0, 'AudioDestinationNode', 1, []),
+      create(1, 'ConstantSourceNode', 0, [{ id: 0, defaultValue: 1 }]),
+      create(2, 'ConvolverNode', 1, []),
+      { t: 'node', id: 2, msg: { t: 'buffer', buffer: { channels: 1, length: L, spectra: [prepareResponse(h, partitionLayout(L, QS))] } } },
+      { t: 'connect', src: 1, output: 0, dst: 2, input: 0 },
+      { t: 'connect', src: 2, output: 0, dst: 0, input: 0 },
+      { t: 'node', id: 1, msg: { t: 'start', when: 0 } },
+      { t: 'node', id: 1, msg: { t: 'stop', when: 256 / SR } },
+      { t: 'release', id: 1 },
+      { t: 'release', id: 2 },
+    ],
+  });
+  // The source sounds for frames 0..255; the convolver's output is 0.5 at frames L-1 .. L+254.
+  const heard: number[] = [];
+  let droppedAt = -1;
+  for (let q = 0; q < 200; q++) {
+    const out = e.renderQuantum();
+    for (let i = 0; i < QS; i++) heard.push(out.channels[0]![i]!);
+    if (droppedAt < 0 && e.nodeCount === 1) droppedAt = (q + 1) * QS;
+  }
+  for (let i = 0; i < heard.length; i++) {
+    const want = i >= L - 1 && i < L - 1 + 256 ? 0.5 : 0;
+    assert.ok(Math.abs(heard[i]! - want) < 1e-6, `frame ${i}: ${heard[i]} vs ${want}`);
+  }
+  assert.ok(droppedAt > L + 255, `the convolver was kept for its tail (dropped at ${droppedAt})`);
+  assert.ok(droppedAt > 0, 'and dropped once silent');
 });
