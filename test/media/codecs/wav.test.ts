@@ -126,7 +126,7 @@ describe('parsing hand-built files', () => {
     const good = encodeWav([new Float32Array(100)], 8000, 's16');
     assert.throws(() => parseWav(good.subarray(0, 100)), /truncated/);
     const bad = good.slice(); bad[8] = 0x41;
-    assert.throws(() => parseWav(bad), /not 'WAVE'/);
+    assert.throws(() => parseWav(bad), /expected the RIFF form type 'WAVE'/);
   });
 });
 
