@@ -56,6 +56,8 @@ export interface VideoSpace {
  * hostile input at the price of possibly missing the exact optimum or an exact-ratio size.
  */
 const HEIGHT_SCAN_BUDGET = 60000;
+/** Above this many width x height pairs per mode size, pairs are formed per constraint set. */
+const PAIR_BUDGET = 20000;
 
 export type VideoChoice = { settings: MediaTrackSettings; mode: VideoMode } | { failedConstraint: string };
 
@@ -109,6 +111,11 @@ function constraintNumbers(constraints: MediaTrackConstraints, name: keyof Media
 
 function clampInt(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, Math.round(v)));
+}
+
+/** The distinct values of `xs` rounded and clamped into [1, max], in first-seen order. */
+function clampedSet(xs: readonly number[], max: number): number[] {
+  return [...new Set(xs.map((x) => clampInt(x, 1, max)))];
 }
 
 /**
@@ -174,38 +181,47 @@ function buildBlocks(space: VideoSpace, constraints: MediaTrackConstraints, basi
       out.hs.push(h);
       out.d.push(d);
     };
-    const W: number[] = [];
-    for (const x of [mw, DEFAULT_WIDTH, ...widths]) {
-      const c = clampInt(x, 1, mw);
-      if (!W.includes(c)) W.push(c);
-    }
+    const W = clampedSet([mw, DEFAULT_WIDTH, ...widths], mw);
     const r0 = mw / mh;
     if (ratios.length === 0 || mh * (W.length + 2 * ratios.length) > HEIGHT_SCAN_BUDGET) {
-      const H: number[] = [];
-      for (const x of [mh, DEFAULT_HEIGHT, ...heights]) {
-        const c = clampInt(x, 1, mh);
-        if (!H.includes(c)) H.push(c);
-      }
-      for (const w of W) for (const h of H) add(w, h);
-      for (const w of W) {
-        add(w, Math.floor(w / r0));
-        add(w, Math.ceil(w / r0));
-      }
-      for (const h of H) {
-        add(Math.floor(h * r0), h);
-        add(Math.ceil(h * r0), h);
-      }
-      // Past the budget (hundreds of numbers): pairs from the corners the ratios give.
-      for (const r of ratios) {
-        for (const w of W) {
-          add(w, Math.floor(w / r));
-          add(w, Math.ceil(w / r));
+      const H = clampedSet([mh, DEFAULT_HEIGHT, ...heights], mh);
+      const ratioCorners = (ws: readonly number[], hs: readonly number[], rs: readonly number[]) => {
+        for (const r of rs) {
+          for (const w of ws) {
+            add(w, Math.floor(w / r));
+            add(w, Math.ceil(w / r));
+          }
+          for (const h of hs) {
+            add(Math.floor(h * r), h);
+            add(Math.ceil(h * r), h);
+          }
         }
-        for (const h of H) {
-          add(Math.floor(h * r), h);
-          add(Math.ceil(h * r), h);
+      };
+      if (W.length * H.length + ratios.length * (W.length + H.length) <= PAIR_BUDGET) {
+        for (const w of W) for (const h of H) add(w, h);
+        // Past the height-scan budget (hundreds of numbers): pairs from the corners the ratios give.
+        ratioCorners(W, H, ratios);
+      } else {
+        // Hostile input (thousands of sets): the full product would cost gigabytes. Pair the
+        // widths, heights and ratios of each constraint set among themselves, and every number
+        // with the mode's and the default size; a set that needs a width of one set and a height
+        // of another may then be missed.
+        for (const cs of [constraints, ...(constraints.advanced ?? [])]) {
+          const ws: number[] = [];
+          const hs: number[] = [];
+          const rs: number[] = [];
+          numbersIn(cs.width, ws);
+          numbersIn(cs.height, hs);
+          numbersIn(cs.aspectRatio, rs);
+          const Ws = clampedSet([mw, DEFAULT_WIDTH, ...ws.filter(Number.isFinite)], mw);
+          const Hs = clampedSet([mh, DEFAULT_HEIGHT, ...hs.filter(Number.isFinite)], mh);
+          for (const w of Ws) for (const h of Hs) add(w, h);
+          ratioCorners(Ws, Hs, rs.filter((r) => Number.isFinite(r) && r > 0));
         }
+        for (const w of W) for (const h of [mh, DEFAULT_HEIGHT]) add(w, clampInt(h, 1, mh));
+        for (const h of H) for (const w of [mw, DEFAULT_WIDTH]) add(clampInt(w, 1, mw), h);
       }
+      ratioCorners(W, H, [r0]);
     } else {
       const R = [...ratios, r0];
       for (let h = 1; h <= mh; h++) {
@@ -238,9 +254,12 @@ function buildBlocks(space: VideoSpace, constraints: MediaTrackConstraints, basi
       let dPair: number[];
       const frs: number[] = [];
       const dRate: number[] = [];
+      const seenRates = new Set<number>();
       const addRate = (fr: number) => {
+        if (seenRates.has(fr)) return;
+        seenRates.add(fr);
         const d = rateDistance(rateCs, fr);
-        if (d !== Infinity && !frs.includes(fr)) {
+        if (d !== Infinity) {
           frs.push(fr);
           dRate.push(d);
         }

@@ -18,6 +18,9 @@ interface ProcessorSlots {
   track: MediaStreamTrack;
   maxBufferSize: number;
   queue: Frame[];
+  /** Bytes of media held by the frames in `queue`, and each one's share. */
+  queuedBytes: number;
+  queueSizes: number[];
   numPendingReads: number;
   isClosed: boolean;
   readable: ReadableStream | null;
@@ -46,6 +49,8 @@ export class MediaStreamTrackProcessor {
       track,
       maxBufferSize,
       queue: [],
+      queuedBytes: 0,
+      queueSizes: [],
       numPendingReads: 0,
       isClosed: false,
       readable: null,
@@ -126,27 +131,50 @@ function maybeReadFrame(s: ProcessorSlots): void {
     // 1-2.
     if (s.queue.length === 0 || s.numPendingReads === 0 || s.isClosed || !s.controller) return;
     // 3-5.
-    const frame = s.queue.shift()!;
+    const frame = takeOldest(s);
     s.controller.enqueue(frame);
     s.numPendingReads--;
   }
 }
 
 /** mediacapture-transform#handlenewframe */
+/** The most media bytes a processor's queue holds before it drops its oldest frames. */
+const MAX_QUEUED_BYTES = 256 * 2 ** 20;
+
+/** The memory a queued frame keeps alive: its pixels or samples. */
+function frameBytes(frame: Frame): number {
+  const f = frame as { allocationSize?: (o?: object) => number; numberOfFrames?: number; numberOfChannels?: number };
+  if (typeof f.numberOfFrames === 'number' && typeof f.numberOfChannels === 'number') return f.numberOfFrames * f.numberOfChannels * 4;
+  try {
+    return typeof f.allocationSize === 'function' ? f.allocationSize() : 0;
+  } catch {
+    return 0; // a closed frame holds nothing
+  }
+}
+
+function takeOldest(s: ProcessorSlots): Frame {
+  s.queuedBytes -= s.queueSizes.shift() ?? 0;
+  return s.queue.shift()!;
+}
+
 function handleNewFrame(s: ProcessorSlots, frame: Frame): void {
   if (s.isClosed) {
     frame.close();
     return;
   }
   s.totalFrames++;
-  // 1. A full queue drops (and closes) its oldest frame.
-  if (s.queue.length >= s.maxBufferSize) {
-    const dropped = s.queue.shift()!;
-    dropped.close();
+  // 1. A full queue drops (and closes) its oldest frame. Beyond the spec's count, the queue is
+  // also bounded in bytes, so an unread processor with maxBufferSize 65535 on a 1080p60 track
+  // holds about 256 MiB instead of growing to hundreds of GiB.
+  const bytes = frameBytes(frame);
+  while (s.queue.length > 0 && (s.queue.length >= s.maxBufferSize || s.queuedBytes + bytes > MAX_QUEUED_BYTES)) {
+    takeOldest(s).close();
     s.discardedFrames++;
   }
   // 2-3.
   s.queue.push(frame);
+  s.queueSizes.push(bytes);
+  s.queuedBytes += bytes;
   if (s.numPendingReads > 0) queueReadFrame(s);
 }
 
@@ -167,5 +195,7 @@ function processorClose(s: ProcessorSlots): void {
   }
   // 4. Empty the queue, closing the frames it held.
   const queued = s.queue.splice(0);
+  s.queueSizes.length = 0;
+  s.queuedBytes = 0;
   for (const f of queued) f.close();
 }

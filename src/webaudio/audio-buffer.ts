@@ -5,6 +5,8 @@ import { brand, dictionary, exposeMembers, float, requiredMember, toStringTag, u
 export const MIN_SAMPLE_RATE = 3000;
 export const MAX_SAMPLE_RATE = 768000;
 export const MAX_CHANNELS = 32;
+/** The most sample memory one AudioBuffer (or an OfflineAudioContext's result) may hold: 2 GiB. */
+export const MAX_AUDIO_BUFFER_BYTES = 2 ** 31;
 
 interface BufferSlots {
   sampleRate: number;
@@ -22,6 +24,13 @@ export function checkBufferShape(numberOfChannels: number, length: number, sampl
   if (length < 1) throw notSupported(`${where}: length must be at least 1 frame, got ${length}`);
   if (!(sampleRate >= MIN_SAMPLE_RATE && sampleRate <= MAX_SAMPLE_RATE)) {
     throw notSupported(`${where}: sampleRate must be between ${MIN_SAMPLE_RATE} and ${MAX_SAMPLE_RATE} Hz, got ${sampleRate}`);
+  }
+  // Browsers fail an allocation they cannot make with NotSupportedError; fail it before trying,
+  // at a fixed size, rather than reserving tens of GiB that are later touched by rendering.
+  if (numberOfChannels * length * 4 > MAX_AUDIO_BUFFER_BYTES) {
+    throw notSupported(
+      `${where}: ${numberOfChannels} channels of ${length} frames need ${Math.ceil((numberOfChannels * length * 4) / 2 ** 20)} MiB, more than the ${MAX_AUDIO_BUFFER_BYTES / 2 ** 20} MiB an audio buffer may hold`,
+    );
   }
 }
 
