@@ -299,28 +299,29 @@ export function setSrcObject(s: ElementState, value: unknown): void {
 
 /** html#media-element-load-algorithm */
 export function mediaElementLoad(s: ElementState): void {
-  // 1. Abort any running instance of the resource selection algorithm.
+  // Abort any running instance of the resource selection algorithm; tasks queued for the old
+  // resource are dropped (fire() checks loadId).
   s.loadId++;
   detach(s);
-  // 4. If networkState is LOADING or IDLE, fire abort.
+  // If networkState is LOADING or IDLE, fire abort.
   if (s.networkState === NETWORK_LOADING || s.networkState === NETWORK_IDLE) fire(s, 'abort');
-  // 5. If networkState is not EMPTY:
+  // If networkState is not EMPTY:
   if (s.networkState !== NETWORK_EMPTY) {
-    // 5.1 emptied.
+    // fire emptied;
     fire(s, 'emptied');
-    // 5.3 Forget the media resource's tracks. 5.4 readyState HAVE_NOTHING.
+    // forget the media resource's tracks; readyState HAVE_NOTHING;
     s.readyState = HAVE_NOTHING;
-    // 5.5 If paused is false, set it to true and reject the pending play promises with AbortError.
+    // if paused is false, set it to true and reject the pending play promises with AbortError;
     if (!s.paused) {
       s.paused = true;
       rejectLater(takePendingPlay(s), abortError('The play() request was interrupted by a new load request.'));
     }
-    // 5.7 The current and official playback positions become 0.
+    // the current and official playback positions become 0 (timeupdate if that moved them);
     const moved = currentTimeOf(s) !== 0;
     s.playStartMs = null;
     s.position = 0;
     if (moved) fire(s, 'timeupdate');
-    // 5.9 duration NaN (no durationchange for this change).
+    // duration NaN, with no durationchange for this change.
     s.duration = NaN;
   }
   s.timeupdateTimer?.cancel();
@@ -334,10 +335,10 @@ export function mediaElementLoad(s: ElementState): void {
   s.loadedDataFired = false;
   s.presentedFrames = 0;
   s.lastPresented = null;
-  // 7. error null, can autoplay true.
+  // error null, can autoplay flag true.
   s.error = null;
   s.canAutoplay = true;
-  // 8. Resource selection.
+  // Run the resource selection algorithm.
   resourceSelection(s);
 }
 

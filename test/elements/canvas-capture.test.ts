@@ -202,3 +202,47 @@ describe('HTMLCanvasElement.captureStream on a canvas library canvas', () => {
     controller.unload();
   });
 });
+
+describe('canvas capture when drawing cannot be observed', () => {
+  test('a context with a frozen prototype is compared by pixel hash: frames only when pixels changed', async () => {
+    const inner = napi.createCanvas(8, 8);
+    const ictx = inner.getContext('2d');
+    class FrozenContext {
+      getImageData(x: number, y: number, w: number, h: number) {
+        return ictx.getImageData(x, y, w, h);
+      }
+      putImageData(d: unknown, x: number, y: number) {
+        ictx.putImageData(d, x, y);
+      }
+      createImageData(w: number, h: number) {
+        return ictx.createImageData(w, h);
+      }
+      drawImage(...args: unknown[]) {
+        ictx.drawImage(...args);
+      }
+      fill(color: string) {
+        ictx.fillStyle = color;
+        ictx.fillRect(0, 0, 8, 8);
+      }
+    }
+    Object.freeze(FrozenContext.prototype);
+    const ctx = new FrozenContext();
+    const canvas = { width: 8, height: 8, getContext: (type: string) => (type === '2d' ? ctx : null) };
+    const clock = new VirtualClock();
+    const track = captureCanvasStream(canvas, 10, { clock }).getVideoTracks()[0]!;
+    const sink = collect(track);
+    await ticks();
+    assert.equal(sink.frames.length, 1);
+    clock.advance(300);
+    assert.equal(sink.frames.length, 1, 'same pixels: no frame');
+    ctx.fill('rgb(9, 8, 7)');
+    clock.advance(100);
+    assert.equal(sink.frames.length, 2);
+    assert.deepEqual([...(await rgbaOf(sink.frames[1]!)).subarray(0, 4)], [9, 8, 7, 255]);
+    clock.advance(500);
+    assert.equal(sink.frames.length, 2);
+    for (const f of sink.frames) f.close();
+    sink.stop();
+    track.stop();
+  });
+});
