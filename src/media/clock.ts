@@ -23,6 +23,14 @@ export interface Clock {
   readonly virtual: boolean;
 }
 
+/** The longest delay setTimeout accepts (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMEOUT_MS = 0x7fffffff;
+
+/** A due time must be a number; NaN would never compare due and never settle. */
+function checkDueTime(dueTime: number): void {
+  if (Number.isNaN(dueTime) || typeof dueTime !== 'number') throw new RangeError(`a clock timer needs a due time in ms, got ${String(dueTime)}`);
+}
+
 interface Entry {
   due: number;
   seq: number;
@@ -43,6 +51,7 @@ export class RealClock implements Clock {
   }
 
   schedule(dueTime: number, callback: () => void): ClockTimer {
+    checkDueTime(dueTime);
     let handle: ReturnType<typeof setTimeout> | undefined;
     let cancelled = false;
     const arm = (): void => {
@@ -52,8 +61,10 @@ export class RealClock implements Clock {
         if (!cancelled) callback();
         return;
       }
-      // setTimeout has 1 ms granularity and may fire early by a fraction: re-arm until due.
-      handle = setTimeout(arm, Math.max(1, Math.floor(delay)));
+      // setTimeout has 1 ms granularity and may fire early by a fraction: re-arm until due. A
+      // delay beyond its 32-bit range would be taken as 1 ms (a busy loop): wait the longest it
+      // allows and re-arm then.
+      handle = setTimeout(arm, Math.min(MAX_TIMEOUT_MS, Math.max(1, Math.floor(delay))));
     };
     arm();
     return {
@@ -82,6 +93,7 @@ export class VirtualClock implements Clock {
   }
 
   schedule(dueTime: number, callback: () => void): ClockTimer {
+    checkDueTime(dueTime);
     const entry: Entry = { due: dueTime, seq: this.#seq++, callback, cancelled: false };
     // Keep the queue sorted by (due, seq); schedules mostly append.
     const q = this.#queue;

@@ -86,3 +86,107 @@ export class FFT {
     }
   }
 }
+
+/**
+ * Transform of a real sequence of even length N through one complex FFT of N/2 points: the
+ * even samples go in the real part and the odd samples in the imaginary part, and the two
+ * half-length spectra are separated and combined with the N-point twiddles. Only bins 0..N/2
+ * are produced (the rest follow by conjugate symmetry). Each instance owns its scratch, so an
+ * instance must not be shared by code that can interleave calls; transforms allocate nothing.
+ */
+export class RealFFT {
+  readonly size: number;
+  readonly #half: FFT;
+  /** cos / sin of 2 pi k / N for k = 0..N/2 - 1. */
+  readonly #cos: Float64Array;
+  readonly #sin: Float64Array;
+  readonly #zr: Float64Array;
+  readonly #zi: Float64Array;
+
+  constructor(size: number) {
+    if (!isPowerOfTwo(size) || size < 4) throw new RangeError(`real FFT size must be a power of two >= 4, got ${size}`);
+    this.size = size;
+    const m = size >> 1;
+    this.#half = FFT.forSize(m);
+    this.#cos = new Float64Array(m);
+    this.#sin = new Float64Array(m);
+    for (let k = 0; k < m; k++) {
+      const a = (2 * Math.PI * k) / size;
+      this.#cos[k] = Math.cos(a);
+      this.#sin[k] = Math.sin(a);
+    }
+    this.#zr = new Float64Array(m);
+    this.#zi = new Float64Array(m);
+  }
+
+  /**
+   * X[k] = sum_n x[n] e^{-2 pi i k n / N} for k = 0..N/2. `x` holds N samples; `re` and `im`
+   * receive N/2 + 1 values.
+   */
+  forward(x: Float64Array, re: Float64Array, im: Float64Array): void {
+    const m = this.size >> 1;
+    const zr = this.#zr;
+    const zi = this.#zi;
+    for (let n = 0; n < m; n++) {
+      zr[n] = x[2 * n]!;
+      zi[n] = x[2 * n + 1]!;
+    }
+    this.#half.transform(zr, zi, -1);
+    const cosT = this.#cos;
+    const sinT = this.#sin;
+    re[0] = zr[0]! + zi[0]!;
+    im[0] = 0;
+    re[m] = zr[0]! - zi[0]!;
+    im[m] = 0;
+    for (let k = 1; k < m; k++) {
+      const j = m - k;
+      // Spectrum of the even samples E and of the odd samples O at bin k.
+      const er = 0.5 * (zr[k]! + zr[j]!);
+      const ei = 0.5 * (zi[k]! - zi[j]!);
+      const or = 0.5 * (zi[k]! + zi[j]!);
+      const oi = -0.5 * (zr[k]! - zr[j]!);
+      // X[k] = E[k] + e^{-2 pi i k / N} O[k]
+      const c = cosT[k]!;
+      const s = sinT[k]!;
+      re[k] = er + c * or + s * oi;
+      im[k] = ei + c * oi - s * or;
+    }
+  }
+
+  /**
+   * The inverse of forward(), 1/N included: from bins 0..N/2 of a conjugate-symmetric spectrum
+   * writes the N real samples to `x`.
+   */
+  inverse(re: Float64Array, im: Float64Array, x: Float64Array): void {
+    const m = this.size >> 1;
+    const zr = this.#zr;
+    const zi = this.#zi;
+    const cosT = this.#cos;
+    const sinT = this.#sin;
+    const h = 0.5 / m;
+    for (let k = 0; k < m; k++) {
+      const j = m - k;
+      const ar = re[k]!;
+      const ai = im[k]!;
+      const br = re[j]!;
+      const bi = im[j]!;
+      // E[k] = (X[k] + conj X[M-k]) / 2, O[k] = (X[k] - conj X[M-k]) e^{+2 pi i k / N} / 2.
+      const er = (ar + br) * h;
+      const ei = (ai - bi) * h;
+      const dr = (ar - br) * h;
+      const di = (ai + bi) * h;
+      const c = cosT[k]!;
+      const s = sinT[k]!;
+      const or = dr * c - di * s;
+      const oi = dr * s + di * c;
+      // Z[k] = E[k] + i O[k]
+      zr[k] = er - oi;
+      zi[k] = ei + or;
+    }
+    this.#half.transform(zr, zi, 1);
+    for (let n = 0; n < m; n++) {
+      x[2 * n] = zr[n]!;
+      x[2 * n + 1] = zi[n]!;
+    }
+  }
+}

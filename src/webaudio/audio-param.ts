@@ -208,7 +208,7 @@ function ramp(s: ParamSlots, type: EventType, value: number, endTime: number, me
   const now = s.core.currentTime;
   // With no preceding event a ramp starts as if setValueAtTime([[current value]], currentTime)
   // had been called (webaudio#dom-audioparam-linearramptovalueattime).
-  const hasPrior = s.timeline.events.some((e) => e.time <= endTime);
+  const hasPrior = s.timeline.upperBound(endTime) > 0;
   if (!hasPrior) {
     const current = currentValue(s);
     insert(s, makeEvent(EventType.SetValue, now, current), method);

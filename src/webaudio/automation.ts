@@ -99,10 +99,24 @@ export class AutomationTimeline {
 
   /** Index at which an event at `time` is inserted: after every event at or before `time`. */
   #insertionIndex(time: number): number {
+    return this.upperBound(time);
+  }
+
+  /**
+   * The number of events at or before `time` (the index of the first event after it): a binary
+   * search, with a fast answer for the common case of a time after every event.
+   */
+  upperBound(time: number): number {
     const ev = this.events;
-    let i = ev.length;
-    while (i > 0 && ev[i - 1]!.time > time) i--;
-    return i;
+    let hi = ev.length;
+    if (hi === 0 || ev[hi - 1]!.time <= time) return hi;
+    let lo = 0;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ev[mid]!.time <= time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /**
@@ -110,7 +124,14 @@ export class AutomationTimeline {
    * (webaudio#AudioParam: events may not be scheduled inside a curve).
    */
   curveContaining(time: number): AutomationEvent | undefined {
-    for (const e of this.events) {
+    // No event may lie strictly inside a curve's interval, so only the events sharing the latest
+    // time at or before `time` can be a curve that contains it.
+    const ev = this.events;
+    let i = this.upperBound(time) - 1;
+    if (i < 0) return undefined;
+    const latest = ev[i]!.time;
+    for (; i >= 0 && ev[i]!.time === latest; i--) {
+      const e = ev[i]!;
       if (e.type === EventType.ValueCurve && time >= e.time && time < e.end) return e;
     }
     return undefined;
@@ -118,8 +139,8 @@ export class AutomationTimeline {
 
   /** True if some event has a time strictly inside (start, end). */
   hasEventInside(start: number, end: number): boolean {
-    for (const e of this.events) if (e.time > start && e.time < end) return true;
-    return false;
+    const next = this.events[this.upperBound(start)];
+    return next !== undefined && next.time < end;
   }
 
   get length(): number {
@@ -166,8 +187,11 @@ export class AutomationTimeline {
   #prune(now: number): void {
     const ev = this.events;
     let keep = -1;
-    for (let i = 0; i < ev.length && ev[i]!.time <= now; i++) {
-      if (ev[i]!.type === EventType.SetValue) keep = i;
+    for (let i = this.upperBound(now) - 1; i > 0; i--) {
+      if (ev[i]!.type === EventType.SetValue) {
+        keep = i;
+        break;
+      }
     }
     if (keep > 0) {
       // Keep the timeline's value before `keep` as the base so nothing observable changes.
@@ -195,8 +219,7 @@ export class AutomationTimeline {
     const ev = this.events;
     const held = this.valueAt(tc);
     // 1-2. E1: last event with time <= tc; E2: first event with time > tc.
-    let i2 = 0;
-    while (i2 < ev.length && ev[i2]!.time <= tc) i2++;
+    const i2 = this.upperBound(tc);
     const e1 = i2 > 0 ? ev[i2 - 1] : undefined;
     const e2 = ev[i2];
     if (e2 !== undefined && isRamp(e2)) {
@@ -227,11 +250,15 @@ export class AutomationTimeline {
 
   /** The value at events[i].time produced by the events before i. */
   #startValue(i: number): number {
-    const cached = this.#startValues[i];
+    const cache = this.#startValues;
+    const cached = cache[i];
     if (cached !== undefined) return cached;
-    const v = this.#valueWith(i, this.events[i]!.time, i);
-    this.#startValues[i] = v;
-    return v;
+    // Fill the cache upwards from the last known value, so a long chain of ramps or targets is
+    // walked iteratively (each step needs only the one before it) and never recursively.
+    let j = i;
+    while (j > 0 && cache[j - 1] === undefined) j--;
+    for (; j <= i; j++) cache[j] = this.#valueWith(j, this.events[j]!.time, j);
+    return cache[i]!;
   }
 
   /** (T0, V0) for the ramp at index i (webaudio#dom-audioparam-linearramptovalueattime). */
@@ -306,10 +333,7 @@ export class AutomationTimeline {
 
   /** The intrinsic value at time t (seconds). */
   valueAt(t: number): number {
-    const ev = this.events;
-    let idx = 0;
-    while (idx < ev.length && ev[idx]!.time <= t) idx++;
-    return this.#valueWith(idx, t, ev.length);
+    return this.#valueWith(this.upperBound(t), t, this.events.length);
   }
 
   /**
@@ -345,8 +369,8 @@ export class AutomationTimeline {
     }
     let idx = this.#cursor;
     const t0 = startFrame / sampleRate;
-    if (idx > 0 && ev[idx - 1]!.time > t0) idx = 0;
-    while (idx < n && ev[idx]!.time <= t0) idx++;
+    if (idx === 0 || ev[idx - 1]!.time > t0) idx = this.upperBound(t0);
+    else while (idx < n && ev[idx]!.time <= t0) idx++;
     this.#cursor = idx;
     const first = this.#valueWith(idx, t0, n);
     // Constant for the whole quantum if nothing changes between here and its end.

@@ -28,6 +28,7 @@ export { PeriodicWave } from './nodes/periodic-wave.js';
 export { BiquadFilterNode } from './nodes/biquad-filter-node.js';
 export { IIRFilterNode } from './nodes/iir-filter-node.js';
 export { WaveShaperNode } from './nodes/wave-shaper-node.js';
+export { ConvolverNode } from './nodes/convolver-node.js';
 export { DynamicsCompressorNode } from './nodes/dynamics-compressor-node.js';
 export { AnalyserNode } from './nodes/analyser-node.js';
 export { StereoPannerNode } from './nodes/stereo-panner-node.js';

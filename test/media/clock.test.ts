@@ -52,3 +52,33 @@ test('RealClock fires at or after the due time and cancel prevents firing', asyn
   await new Promise((r) => setTimeout(r, 20));
   assert.equal(fired, false);
 });
+
+test('RealClock waits for a far-future timer in setTimeout-sized steps, without busy polling', async () => {
+  const clock = new RealClock();
+  const delays: number[] = [];
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => void warnings.push(w.name);
+  process.on('warning', onWarning);
+  const original = globalThis.setTimeout;
+  globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+    delays.push(ms ?? 0);
+    return original(fn, ms);
+  }) as typeof setTimeout;
+  let timer;
+  try {
+    timer = clock.schedule(clock.now() + 30 * 24 * 3600 * 1000, () => assert.fail("a timer thirty days away fired"));
+  } finally {
+    globalThis.setTimeout = original;
+  }
+  await new Promise((r) => setTimeout(r, 30));
+  timer.cancel();
+  process.off('warning', onWarning);
+  // One arm of the longest delay setTimeout accepts; a 1 ms re-arm loop would have armed many.
+  assert.deepEqual(delays, [0x7fffffff]);
+  assert.deepEqual(warnings.filter((n) => n === 'TimeoutOverflowWarning'), []);
+});
+
+test('clock timers reject a NaN due time instead of never settling', () => {
+  assert.throws(() => new RealClock().schedule(NaN, () => {}), RangeError);
+  assert.throws(() => new VirtualClock().schedule(NaN, () => {}), RangeError);
+});

@@ -16,6 +16,7 @@ import './biquad-filter-node.js';
 import './script-processor-node.js';
 import './iir-filter-node.js';
 import './wave-shaper-node.js';
+import './convolver-node.js';
 import './dynamics-compressor-node.js';
 import './analyser-node.js';
 import '../decode-audio-data.js';

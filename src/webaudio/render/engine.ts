@@ -248,6 +248,7 @@ export class RenderEngine {
   #collectable(n: RenderNode): boolean {
     if (!n.released || n.id === 0) return false;
     if (n.processor.finished === true) return true;
+    if (n.processor.tailActive === true) return false;
     if (n.inputs.length === 0 || n.processor.breaksCycles) return false;
     for (const port of n.inputs) if (port.sources.length > 0) return false;
     for (const p of n.params) if (p.sources.length > 0) return false;

@@ -35,6 +35,11 @@ export interface AudioProcessor {
   /** True once the processor can never produce sound again (an ended source). */
   readonly finished?: boolean;
   /**
+   * True while the output can still sound with silent input (a tail, e.g. a reverb ringing
+   * out): a released node left without inputs is kept until this turns false.
+   */
+  readonly tailActive?: boolean;
+  /**
    * Nodes that may break a cycle (DelayNode): when part of a cycle the engine renders the
    * output first (before any other node in the quantum) and feeds the input last.
    */
