@@ -7,6 +7,7 @@
  * reflects its value but loads nothing.
  */
 import { defineEventHandler, double as toDouble, boolean as toBoolean, exposeMembers, illegalInvocation, toStringTag, usvString } from '../webidl/index.js';
+import type { MediaStream } from '../stream/media-stream.js';
 import {
   type ElementState,
   type VideoFrameRequestCallback,
@@ -21,6 +22,7 @@ import {
   hasEndedPlayback,
   requestVideoFrameCallback,
   cancelVideoFrameCallback,
+  captureStream,
   NETWORK_EMPTY,
   NETWORK_IDLE,
   NETWORK_LOADING,
@@ -230,6 +232,10 @@ export class HTMLMediaElement extends EventTarget {
   pause(): void {
     pause(st(this, 'pause'));
   }
+  /** mediacapture-fromelement#dom-htmlmediaelement-capturestream */
+  captureStream(): MediaStream {
+    return captureStream(st(this, 'captureStream'));
+  }
   get controls(): boolean {
     return ex(this, 'controls').controls;
   }
@@ -283,7 +289,7 @@ toStringTag(HTMLMediaElement, 'HTMLMediaElement');
 exposeMembers(HTMLMediaElement, [
   'srcObject', 'src', 'currentSrc', 'crossOrigin', 'error', 'networkState', 'preload', 'buffered', 'load', 'canPlayType',
   'readyState', 'seeking', 'currentTime', 'fastSeek', 'duration', 'getStartDate', 'paused', 'defaultPlaybackRate',
-  'playbackRate', 'preservesPitch', 'played', 'seekable', 'ended', 'autoplay', 'loop', 'play', 'pause', 'controls',
+  'playbackRate', 'preservesPitch', 'played', 'seekable', 'ended', 'autoplay', 'loop', 'play', 'pause', 'captureStream', 'controls',
   'volume', 'muted', 'defaultMuted',
 ]);
 

@@ -15,6 +15,8 @@ import { queueTask } from '../stream/tasks.js';
 import { RealClock, type Clock, type ClockTimer } from '../media/clock.js';
 import type { VideoFrame } from '../media/video-frame.js';
 import { reportException } from '../webidl/index.js';
+import type { AudioData } from '../media/audio-data.js';
+import { type CaptureHost, createCapture, syncCaptures, endCaptures, captureFrame, updateCaptureMuted } from './media-element-capture.js';
 
 export const NETWORK_EMPTY = 0;
 export const NETWORK_IDLE = 1;
@@ -114,6 +116,8 @@ export interface ElementState {
   rvfcQueued: boolean;
   presentedFrames: number;
   lastPresented: { frameTimestampUs: number; atMs: number; mediaTime: number } | null;
+  /** The streams captureStream() returned (mediacapture-fromelement). */
+  capture: CaptureHost;
 }
 
 const states = new WeakMap<object, ElementState>();
@@ -153,6 +157,19 @@ export function createElementState(target: EventTarget, host: ElementHost, isVid
     rvfcQueued: false,
     presentedFrames: 0,
     lastPresented: null,
+    capture: null as unknown as CaptureHost,
+  };
+  s.capture = {
+    captures: [],
+    clock: () => s.clock,
+    playedTracks: () => {
+      if (s.readyState < HAVE_METADATA || hasEndedPlayback(s)) return [];
+      const out: MediaStreamTrack[] = [];
+      if (s.videoTrack) out.push(s.videoTrack);
+      for (const t of s.subscribed.keys()) if (t.kind === 'audio') out.push(t);
+      return out;
+    },
+    rendering: () => potentiallyPlaying(s),
   };
   states.set(target, s);
   return s;
@@ -221,11 +238,13 @@ function updateTimeline(s: ElementState): void {
   if (playing && s.playStartMs === null) {
     s.playStartMs = s.clock.now();
     scheduleTimeupdate(s);
+    updateCaptureMuted(s.capture);
   } else if (!playing && s.playStartMs !== null) {
     s.position = currentTimeOf(s);
     s.playStartMs = null;
     s.timeupdateTimer?.cancel();
     s.timeupdateTimer = null;
+    updateCaptureMuted(s.capture);
   }
 }
 
@@ -303,6 +322,8 @@ export function mediaElementLoad(s: ElementState): void {
   // resource are dropped (fire() checks loadId).
   s.loadId++;
   detach(s);
+  // The element's tracks are no longer played: captured tracks end (mediacapture-fromelement).
+  endCaptures(s.capture);
   // If networkState is LOADING or IDLE, fire abort.
   if (s.networkState === NETWORK_LOADING || s.networkState === NETWORK_IDLE) fire(s, 'abort');
   // If networkState is not EMPTY:
@@ -425,6 +446,7 @@ function reconsiderTracks(s: ElementState): void {
   const video = s.isVideo ? (stream.getVideoTracks().find((t) => s.subscribed.has(t)) ?? null) : null;
   s.videoTrack = video;
   checkActivity(s);
+  syncCaptures(s.capture);
 }
 
 function subscribe(s: ElementState, track: MediaStreamTrack): void {
@@ -440,7 +462,8 @@ function subscribe(s: ElementState, track: MediaStreamTrack): void {
       }
       if (kind === 'video') onVideoFrame(s, track, frame);
       else {
-        // Audio elements output to no sink; the data only tells the element that media flows.
+        // Audio goes to no sink; captured streams get what is played.
+        if (potentiallyPlaying(s)) captureFrame(s.capture, track, frame as unknown as AudioData);
         frame.close();
         onMediaData(s, null);
       }
@@ -504,6 +527,8 @@ function onMediaData(s: ElementState, frame: VideoFrame | null): void {
   if (frame) fire(s, 'resize');
   // The stream always plays its current data (mediacapture-main): straight to HAVE_ENOUGH_DATA.
   setReadyState(s, HAVE_ENOUGH_DATA);
+  // Metadata is known: the played tracks are determined, captured streams get their tracks.
+  syncCaptures(s.capture);
   if (frame) present(s, frame);
 }
 
@@ -514,6 +539,7 @@ function present(s: ElementState, frame: VideoFrame): void {
     fire(s, 'resize');
   }
   s.presentedFrames++;
+  if (s.videoTrack && potentiallyPlaying(s)) captureFrame(s.capture, s.videoTrack, frame);
   s.lastPresented = { frameTimestampUs: frame.timestamp, atMs: s.clock.now(), mediaTime: currentTimeOf(s) };
   runVideoFrameCallbacksSoon(s);
 }
@@ -555,7 +581,8 @@ function reachesTheEnd(s: ElementState): void {
       const e = abortError('The play() request was interrupted because the media ended.');
       for (const p of promises) p.reject(e);
     }
-    // 3.3
+    // 3.3 Captured tracks end when playback ends, as ended fires.
+    endCaptures(s.capture);
     s.target.dispatchEvent(s.host.makeEvent('ended'));
   });
 }
@@ -580,7 +607,11 @@ function internalPlaySteps(s: ElementState): void {
   // 1.
   if (s.networkState === NETWORK_EMPTY) resourceSelection(s);
   // 2. Playback ended: a MediaStream restarts from its live edge (the timeline keeps counting).
-  if (hasEndedPlayback(s) && s.stream && s.subscribed.size > 0) s.endedFlag = false;
+  if (hasEndedPlayback(s) && s.stream && s.subscribed.size > 0) {
+    s.endedFlag = false;
+    // Restarting playback makes a new set of captured tracks.
+    syncCaptures(s.capture);
+  }
   // 3.
   if (s.paused) {
     s.paused = false;
@@ -670,4 +701,9 @@ function runVideoFrameCallbacksSoon(s: ElementState): void {
       }
     }
   });
+}
+
+/** mediacapture-fromelement#dom-htmlmediaelement-capturestream */
+export function captureStream(s: ElementState): MediaStream {
+  return createCapture(s.capture);
 }

@@ -18,6 +18,7 @@ import {
   hasEndedPlayback,
   requestVideoFrameCallback,
   cancelVideoFrameCallback,
+  captureStream,
   HAVE_NOTHING,
   type ElementState,
 } from './media-element-core.js';
@@ -157,6 +158,9 @@ export function patchMediaElements(window: WindowLike): boolean {
     if (usesUrl(this)) return original?.call(this);
     pause(stateFor(this));
     return undefined;
+  });
+  defineMethod(proto, 'captureStream', function () {
+    return captureStream(stateFor(this));
   });
   const getters: Record<string, (s: ElementState) => unknown> = {
     paused: (s) => s.paused,
