@@ -31,6 +31,7 @@ import type { DeviceIdentity } from './device-identity.js';
 import { type MediaDeviceInfo, sameDeviceInfo } from './media-device-info.js';
 import { createInputDeviceInfo, createMediaDeviceInfo } from './input-device-info.js';
 import { createDeviceChangeEvent } from './device-change-event.js';
+import { MediaEventTarget } from '../webidl/event-target.js';
 
 export interface DeviceContextInit {
   providers: readonly DeviceProvider[];
@@ -698,7 +699,7 @@ function withoutAdvanced(cs: MediaTrackConstraints): MediaTrackConstraintSet {
 
 const contexts = new WeakMap<object, DeviceContext>();
 
-export class MediaDevices extends EventTarget {
+export class MediaDevices extends MediaEventTarget {
   declare ondevicechange: ((this: MediaDevices, ev: Event) => unknown) | null;
 
   /** Not callable by script; use createMediaDevices(). */

@@ -21,6 +21,7 @@ import { selectSettings, selectSettingsFromList, capabilitiesOf } from '../const
 import { OverconstrainedError } from '../errors/overconstrained-error.js';
 import { queueTask, nextTask } from './tasks.js';
 import { type TrackSource, stopSource } from './track-source.js';
+import { MediaEventTarget } from '../webidl/event-target.js';
 
 export type MediaStreamTrackState = 'live' | 'ended';
 
@@ -65,7 +66,7 @@ function copy<T>(value: T): T {
   return structuredClone(value);
 }
 
-export class MediaStreamTrack extends EventTarget {
+export class MediaStreamTrack extends MediaEventTarget {
   declare onmute: ((this: MediaStreamTrack, ev: Event) => unknown) | null;
   declare onunmute: ((this: MediaStreamTrack, ev: Event) => unknown) | null;
   declare onended: ((this: MediaStreamTrack, ev: Event) => unknown) | null;

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { brand, domString, sequence, isIterableObject, describe, toStringTag, exposeMembers, defineEventHandler } from '../webidl/index.js';
 import { MediaStreamTrack, isMediaStreamTrack, trackKindOf, trackIdOf, isTrackLive } from './media-stream-track.js';
 import { MediaStreamTrackEvent } from './media-stream-track-event.js';
+import { MediaEventTarget } from '../webidl/event-target.js';
 
 interface StreamSlots {
   readonly id: string;
@@ -19,7 +20,7 @@ function toTrack(value: unknown, context: string): MediaStreamTrack {
   return value;
 }
 
-export class MediaStream extends EventTarget {
+export class MediaStream extends MediaEventTarget {
   declare onaddtrack: ((this: MediaStream, ev: Event) => unknown) | null;
   declare onremovetrack: ((this: MediaStream, ev: Event) => unknown) | null;
 

@@ -8,6 +8,7 @@ import { indexSize, invalidAccess, notSupported } from './errors.js';
 import { ChannelCountModeCode, InterpretationCode } from './render/protocol.js';
 import { INTERNAL, brand, domString, exposeMembers, illegalConstructor, illegalInvocation, toStringTag, unsignedLong } from '../webidl/index.js';
 import type { BaseAudioContext } from './base-audio-context.js';
+import { MediaEventTarget } from '../webidl/event-target.js';
 
 export type ChannelCountMode = 'max' | 'clamped-max' | 'explicit';
 export type ChannelInterpretation = 'speakers' | 'discrete';
@@ -53,7 +54,7 @@ const released = new FinalizationRegistry<{ core: ContextCore; id: number }>(({ 
   core.send({ t: 'release', id });
 });
 
-export class AudioNode extends EventTarget {
+export class AudioNode extends MediaEventTarget {
   constructor(token?: unknown, context?: BaseAudioContext, desc?: NodeDescriptor, options?: Record<string, unknown>) {
     super();
     if (token !== INTERNAL || context === undefined || desc === undefined) throw illegalConstructor('AudioNode');

@@ -8,6 +8,7 @@ import { AudioListener } from './audio-listener.js';
 import { setCore, type ContextCore, type ContextState } from './context-core.js';
 import { notSupported } from './errors.js';
 import { INTERNAL, brand, defineEventHandler, exposeMembers, float, illegalConstructor, toStringTag, unsignedLong } from '../webidl/index.js';
+import { MediaEventTarget } from '../webidl/event-target.js';
 
 export type AudioContextState = ContextState;
 
@@ -19,7 +20,7 @@ interface ContextSlots {
 
 const slots = new WeakMap<object, ContextSlots>();
 
-export class BaseAudioContext extends EventTarget {
+export class BaseAudioContext extends MediaEventTarget {
   declare onstatechange: ((this: BaseAudioContext, ev: Event) => unknown) | null;
 
   constructor(token?: unknown, core?: ContextCore, destination?: { channelCount: number; maxChannelCount: number }) {

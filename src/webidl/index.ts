@@ -213,6 +213,19 @@ export function defineEventHandler(ctor: { prototype: EventTarget }, type: strin
 /** Reports an exception thrown by a user callback without letting it escape into engine code. */
 export function reportException(error: unknown): void {
   queueMicrotask(() => {
+    // html#report-the-exception: an ErrorEvent at the global object, where it is an EventTarget
+    // (jsdom, happy-dom); a listener that cancels it has handled the error.
+    const g = globalThis as unknown as { dispatchEvent?: (e: Event) => boolean; ErrorEvent?: new (type: string, init: object) => Event };
+    if (typeof g.dispatchEvent === 'function' && typeof g.ErrorEvent === 'function') {
+      let handled = false;
+      try {
+        const message = error instanceof Error ? error.message : String(error);
+        handled = !g.dispatchEvent(new g.ErrorEvent('error', { error, message, cancelable: true }));
+      } catch {
+        // A foreign global whose dispatch fails: fall through to the process-level report.
+      }
+      if (handled) return;
+    }
     // Re-throwing from a microtask gives it the same treatment as an error in an event listener.
     if (typeof process !== 'undefined' && process.listenerCount?.('uncaughtException') === 0) {
       console.error(error);

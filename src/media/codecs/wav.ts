@@ -58,8 +58,8 @@ function bytesPerSample(f: WavSampleFormat): number {
 export function parseWavHeader(bytes: Uint8Array, fileSize = bytes.length): WavInfo {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 12) throw new WavFormatError(`WAV: ${bytes.length} bytes is too short for a RIFF header`);
-  if (fourcc(bytes, 0) !== 'RIFF') throw new WavFormatError(`WAV: expected 'RIFF' at byte 0, found '${fourcc(bytes, 0)}'`);
-  if (fourcc(bytes, 8) !== 'WAVE') throw new WavFormatError(`WAV: RIFF form type is '${fourcc(bytes, 8)}', not 'WAVE'`);
+  if (fourcc(bytes, 0) !== 'RIFF') throw new WavFormatError("WAV: expected 'RIFF' at byte 0 (this is not a WAV file)");
+  if (fourcc(bytes, 8) !== 'WAVE') throw new WavFormatError("WAV: expected the RIFF form type 'WAVE' at byte 8");
   let pos = 12;
   let fmt: { format: WavSampleFormat; channels: number; rate: number; blockAlign: number } | undefined;
   while (pos + 8 <= bytes.length) {

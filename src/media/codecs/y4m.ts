@@ -57,7 +57,7 @@ export function y4mFrameBytes(h: Pick<Y4mHeader, 'width' | 'height' | 'colorspac
 
 function ratio(tok: string, what: string): { num: number; den: number } {
   const m = /^(\d+):(\d+)$/.exec(tok);
-  if (!m) throw new Y4mFormatError(`Y4M: ${what} '${tok}' is not of the form N:D`);
+  if (!m) throw new Y4mFormatError(`Y4M: the ${what} tag is not of the form N:D`);
   return { num: Number(m[1]), den: Number(m[2]) };
 }
 
@@ -79,19 +79,19 @@ export function parseY4mHeaderLine(line: string): Y4mHeader {
       case 'F': frameRate = ratio(v, 'frame rate'); break;
       case 'A': pixelAspect = ratio(v, 'pixel aspect'); break;
       case 'I':
-        if (!['p', 't', 'b', 'm', '?'].includes(v)) throw new Y4mFormatError(`Y4M: unknown interlacing '${v}'`);
+        if (!['p', 't', 'b', 'm', '?'].includes(v)) throw new Y4mFormatError('Y4M: the I (interlacing) tag is not one of p, t, b, m, ?');
         interlace = v as Y4mInterlace;
         break;
       case 'C':
-        if (!COLORSPACES.includes(v)) throw new Y4mFormatError(`Y4M: unsupported colorspace '${v}' (supported: ${COLORSPACES.join(', ')})`);
+        if (!COLORSPACES.includes(v)) throw new Y4mFormatError(`Y4M: the C (colorspace) tag is not a supported colorspace (${COLORSPACES.join(', ')})`);
         colorspace = v as Y4mColorspace;
         break;
       case 'X': extensions.push(v); break;
-      default: throw new Y4mFormatError(`Y4M: unknown header tag '${t}'`);
+      default: throw new Y4mFormatError('Y4M: the header holds a tag other than W, H, F, A, I, C and X');
     }
   }
   if (!(Number.isInteger(width) && width > 0 && Number.isInteger(height) && height > 0)) {
-    throw new Y4mFormatError(`Y4M: header needs positive W and H tags, got W${width} H${height}`);
+    throw new Y4mFormatError('Y4M: the header needs W and H tags holding positive integers');
   }
   if (frameRate.num === 0 || frameRate.den === 0) throw new Y4mFormatError(`Y4M: frame rate ${frameRate.num}:${frameRate.den} is not valid`);
   return { width, height, frameRate, pixelAspect, interlace, colorspace, extensions };
@@ -112,7 +112,7 @@ function latin1(bytes: Uint8Array, from: number, to: number): string {
 
 function parseFrameLine(line: string, at: number): string[] {
   if (line !== FRAME_TAG && !line.startsWith(FRAME_TAG + ' ')) {
-    throw new Y4mFormatError(`Y4M: expected a FRAME line at byte ${at}, found '${line.slice(0, 20)}'`);
+    throw new Y4mFormatError(`Y4M: expected a FRAME line at byte ${at}`);
   }
   return line.slice(FRAME_TAG.length).split(' ').filter((t) => t.length > 0);
 }

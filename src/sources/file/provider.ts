@@ -4,13 +4,14 @@
  * unsupported file is reported at configuration time; the media is loaded when the device is
  * opened. A device's only native mode is its file's format.
  */
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Clock } from '../../media/clock.js';
 import { DeviceOpenError, type DeviceDescriptor, type DeviceProvider, type EngineSource, type SourceConfig } from '../types.js';
 import { parseWav, parseWavHeader, type WavSampleFormat } from '../../media/codecs/wav.js';
 import { Y4mReader, parseY4mHeaderLine } from '../../media/codecs/y4m.js';
 import { WavFileSource } from './wav-source.js';
+import { audioFormatProblem, videoFormatProblem } from '../../media/limits.js';
 import { Y4mFileSource } from './y4m-source.js';
 
 export interface FileMicrophoneConfig {
@@ -48,10 +49,42 @@ interface FileDevice {
   readonly path: string;
 }
 
-function readHead(path: string, bytes: number): { head: Uint8Array; size: number } {
-  const fd = openSync(path, 'r');
+/** Raised for a path that is not a regular file (a FIFO, a device, a socket, a directory). */
+class NotAFileError extends Error {}
+
+/**
+ * Opens a path for reading only if it is a regular file. The open itself never blocks: a FIFO
+ * opened for reading without O_NONBLOCK waits for a writer forever, freezing the whole process.
+ */
+function openRegularFile(path: string): number {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  let ok = false;
   try {
-    const size = statSync(path).size;
+    const st = fstatSync(fd);
+    if (!st.isFile()) {
+      const what = st.isFIFO() ? 'a FIFO' : st.isDirectory() ? 'a directory' : st.isSocket() ? 'a socket' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file';
+      throw new NotAFileError(`it is ${what}, not a regular file`);
+    }
+    ok = true;
+    return fd;
+  } finally {
+    if (!ok) closeSync(fd);
+  }
+}
+
+function readWhole(path: string): Uint8Array {
+  const fd = openRegularFile(path);
+  try {
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readHead(path: string, bytes: number): { head: Uint8Array; size: number } {
+  const fd = openRegularFile(path);
+  try {
+    const size = fstatSync(fd).size;
     const head = new Uint8Array(Math.min(size, bytes));
     let got = 0;
     while (got < head.length) {
@@ -70,6 +103,7 @@ function describeError(e: unknown): string {
   if (err && err.code === 'ENOENT') return 'the file does not exist';
   if (err && err.code === 'EACCES') return 'permission denied';
   if (err && err.code === 'EISDIR') return 'it is a directory';
+  if (e instanceof NotAFileError) return e.message;
   return err instanceof Error ? err.message : String(e);
 }
 
@@ -109,6 +143,8 @@ function wavDevice(m: FileMicrophoneConfig, index: number, baseDir: string, wher
     throw new TypeError(`${where}: cannot use ${JSON.stringify(m.file)} (${path}) as a microphone: ${describeError(e)}`);
   }
   if (info.frames === 0) throw new TypeError(`${where}: ${JSON.stringify(m.file)} holds no audio samples`);
+  const problem = audioFormatProblem(info.sampleRate, info.channelCount);
+  if (problem) throw new TypeError(`${where}: cannot use ${JSON.stringify(m.file)} as a microphone: ${problem}`);
   const id = m.id ?? `file-mic${index}`;
   return {
     path,
@@ -145,6 +181,8 @@ function y4mDevice(c: FileCameraConfig, index: number, baseDir: string, where: s
   } catch (e) {
     throw new TypeError(`${where}: cannot use ${JSON.stringify(c.file)} (${path}) as a camera: ${describeError(e)}`);
   }
+  const problem = videoFormatProblem(header.width, header.height, header.frameRate.num / header.frameRate.den);
+  if (problem) throw new TypeError(`${where}: cannot use ${JSON.stringify(c.file)} as a camera: ${problem}`);
   const id = c.id ?? `file-cam${index}`;
   return {
     path,
@@ -195,7 +233,7 @@ export class FileProvider implements DeviceProvider {
     if (!entry) throw new DeviceOpenError(`file device ${device.internalId} is not configured`, 'other');
     let bytes: Uint8Array;
     try {
-      bytes = readFileSync(entry.path);
+      bytes = readWhole(entry.path);
     } catch (e) {
       throw new DeviceOpenError(`${entry.path} cannot be read: ${describeError(e)}`, 'other');
     }
@@ -204,12 +242,18 @@ export class FileProvider implements DeviceProvider {
         const wav = parseWav(bytes);
         const mode = entry.descriptor.audio!.modes[0]!;
         if (wav.channels.length === 0 || wav.channels[0]!.length === 0) throw new Error('the file holds no audio samples');
+        // The file may have changed since its header was read: check its format again.
+        const audioProblem = audioFormatProblem(wav.sampleRate, wav.channels.length);
+        if (audioProblem) throw new Error(audioProblem);
         // The file is the only native mode; a request for another is served at the file's format.
         const native: SourceConfig = { kind: 'audio', mode: config.kind === 'audio' && sameAudio(config.mode, mode) ? config.mode : mode };
         return new WavFileSource({ sampleRate: wav.sampleRate, channels: wav.channels }, native as SourceConfig & { kind: 'audio' }, clock);
       }
       const reader = new Y4mReader(bytes);
       if (reader.frameCount === 0) throw new Error('the file holds no frames');
+      const h = reader.header;
+      const videoProblem = videoFormatProblem(h.width, h.height, h.frameRate.num / h.frameRate.den);
+      if (videoProblem) throw new Error(videoProblem);
       const mode = entry.descriptor.video!.modes[0]!;
       return new Y4mFileSource(reader, { kind: 'video', mode }, clock);
     } catch (e) {

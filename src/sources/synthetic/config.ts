@@ -31,6 +31,7 @@
  *   <microphone> = { "file": "speech.wav", "id", "label", "group" }   // a looped WAV file
  *   <camera>     = { "file": "clip.y4m", "id", "label", "group", "facingMode" }   // a looped Y4M file
  */
+import { audioFormatProblem, videoFormatProblem } from '../../media/limits.js';
 import type { AudioMode, DeviceDescriptor, VideoMode } from '../types.js';
 import type { SyntheticSignal } from './audio.js';
 import type { SyntheticSignalOptions } from './producer.js';
@@ -177,6 +178,8 @@ export function validateConfig(config: unknown, where = 'synthetic devices'): as
             positive(mode.sampleRate, `${w}.modes[${j}].sampleRate`, true);
             positive(mode.channelCount, `${w}.modes[${j}].channelCount`, true);
             positive(mode.sampleSize, `${w}.modes[${j}].sampleSize`, true);
+            const audioProblem = audioFormatProblem(mode.sampleRate as number, mode.channelCount as number);
+            if (audioProblem) fail(`${w}.modes[${j}]`, audioProblem);
             if (typeof mode.latency !== 'number' || !(mode.latency >= 0) || !Number.isFinite(mode.latency)) {
               fail(`${w}.modes[${j}].latency`, 'expected a number of seconds >= 0');
             }
@@ -216,6 +219,8 @@ export function validateConfig(config: unknown, where = 'synthetic devices'): as
             positive(mode.width, `${w}.modes[${j}].width`, true);
             positive(mode.height, `${w}.modes[${j}].height`, true);
             positive(mode.frameRate, `${w}.modes[${j}].frameRate`, false);
+            const videoProblem = videoFormatProblem(mode.width as number, mode.height as number, mode.frameRate as number);
+            if (videoProblem) fail(`${w}.modes[${j}]`, videoProblem);
           });
         }
         if (c.facingMode !== undefined) {
