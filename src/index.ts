@@ -41,3 +41,4 @@ export { FileProvider } from './sources/file/provider.js';
 export { PulseProvider } from './sources/pulse/provider.js';
 export { V4l2Provider } from './sources/v4l2/provider.js';
 export * from './webaudio/index.js';
+export * from './elements/index.js';

@@ -20,6 +20,7 @@ import { MediaStreamTrackProcessor } from './transform/media-stream-track-proces
 import { VideoTrackGenerator } from './transform/video-track-generator.js';
 import { MediaStreamTrackGenerator } from './transform/media-stream-track-generator.js';
 import * as webaudio from './webaudio/index.js';
+import { installElements } from './elements/install.js';
 
 export interface InstallPolyfillOptions extends CreateMediaDevicesOptions {
   /** Replace globals that already exist (default false: keep them). */
@@ -61,6 +62,8 @@ export function installPolyfill(options: InstallPolyfillOptions = {}): MediaDevi
     // Interface objects are writable, configurable and not enumerable (WebIDL).
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
   }
+  // Media elements and canvas capture: a DOM's own classes are patched, else standalone ones are added.
+  installElements();
 
   let navigator = g.navigator as Record<string, unknown> | undefined;
   if (navigator === undefined || navigator === null) {

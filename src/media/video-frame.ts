@@ -202,6 +202,19 @@ export interface VideoFrameDescriptor {
   flip?: boolean;
 }
 
+/**
+ * Turns a CanvasImageSource that is not a VideoFrame into a frame owned by the caller (or null when
+ * `image` is not of its kind); throws the constructor's errors for unusable images or a missing
+ * timestamp. webcodecs#dom-videoframe-videoframe
+ */
+export type ImageSourceReader = (image: unknown, init: unknown) => VideoFrame | null;
+const imageSourceReaders: ImageSourceReader[] = [];
+
+/** Lets a higher layer (elements/) teach the VideoFrame constructor more CanvasImageSources. */
+export function registerImageSourceReader(reader: ImageSourceReader): void {
+  if (!imageSourceReaders.includes(reader)) imageSourceReaders.push(reader);
+}
+
 export class VideoFrame {
   #state: FrameState | undefined;
 
@@ -221,6 +234,17 @@ export class VideoFrame {
     if (data instanceof ArrayBuffer || ArrayBuffer.isView(data) || (typeof SharedArrayBuffer !== 'undefined' && data instanceof SharedArrayBuffer)) {
       if (arguments.length < 2) throw new TypeError("Failed to construct 'VideoFrame': a VideoFrameBufferInit is required with a buffer");
       initFromBuffer(this, data, init);
+      return;
+    }
+    // Other CanvasImageSources (canvases, video elements) come from readers registered by elements/.
+    for (const read of imageSourceReaders) {
+      const image = read(data, init);
+      if (!image) continue;
+      try {
+        initFromOtherFrame(this, init, image);
+      } finally {
+        image.close();
+      }
       return;
     }
     throw new TypeError(`Failed to construct 'VideoFrame': ${describe(data)} is neither a BufferSource nor a VideoFrame (no other CanvasImageSource exists here)`);

@@ -1,0 +1,327 @@
+/**
+ * Adds MediaStream playback to the media element classes of a DOM implementation (jsdom,
+ * happy-dom), and canvas capture / a 2D context to its canvas element, found by shape: a window
+ * with HTMLMediaElement, HTMLVideoElement, HTMLCanvasElement and Event. Nothing is imported.
+ *
+ * Elements that never had a srcObject keep the DOM implementation's own behaviour (jsdom's
+ * "not implemented" play() for `src` URLs, say); once srcObject is set, the element follows
+ * media-element-core.ts.
+ */
+import {
+  createElementState,
+  elementStateOf,
+  setSrcObject,
+  mediaElementLoad,
+  play,
+  pause,
+  currentTimeOf,
+  hasEndedPlayback,
+  requestVideoFrameCallback,
+  cancelVideoFrameCallback,
+  captureStream,
+  HAVE_NOTHING,
+  type ElementState,
+} from './media-element-core.js';
+import { backingCanvases, isCanvasLike, patchContextPrototype, type CanvasLike } from './canvas-2d.js';
+import { captureCanvasStream } from './canvas-capture-media-stream-track.js';
+import { queueTask } from '../stream/tasks.js';
+
+type Ctor = { prototype: object } & (new (...args: never[]) => object);
+
+export interface WindowLike {
+  HTMLMediaElement?: Ctor;
+  HTMLVideoElement?: Ctor;
+  HTMLCanvasElement?: Ctor;
+  Event?: new (type: string) => Event;
+  Blob?: new (parts: unknown[], options?: { type?: string }) => unknown;
+}
+
+/** A canvas library, by shape: createCanvas(w, h) (@napi-rs/canvas, node-canvas) or a Canvas class (skia-canvas). */
+export interface CanvasLibraryLike {
+  createCanvas?(width: number, height: number): unknown;
+  Canvas?: new (width: number, height: number) => unknown;
+}
+
+const PATCHED = Symbol.for('mediacapture.elements.patched');
+
+function isPatched(proto: object): boolean {
+  return Object.prototype.hasOwnProperty.call(proto, PATCHED);
+}
+
+function markPatched(proto: object): void {
+  Object.defineProperty(proto, PATCHED, { value: true });
+}
+
+type Desc = PropertyDescriptor | undefined;
+
+function findDescriptor(proto: object, name: string): Desc {
+  for (let p: object | null = proto; p; p = Object.getPrototypeOf(p) as object | null) {
+    const d = Object.getOwnPropertyDescriptor(p, name);
+    if (d) return d;
+  }
+  return undefined;
+}
+
+function defineAccessor(proto: object, name: string, get: (this: object, original: Desc) => unknown, set?: (this: object, value: unknown, original: Desc) => void): void {
+  const original = findDescriptor(proto, name);
+  Object.defineProperty(proto, name, {
+    configurable: true,
+    enumerable: true,
+    get(this: object) {
+      return get.call(this, original);
+    },
+    set: set
+      ? function (this: object, value: unknown) {
+          set.call(this, value, original);
+        }
+      : original?.set
+        ? function (this: object, value: unknown) {
+            original.set!.call(this, value);
+          }
+        : undefined,
+  });
+}
+
+function defineMethod(proto: object, name: string, fn: (this: object, original: ((...args: unknown[]) => unknown) | undefined, ...args: unknown[]) => unknown): void {
+  const d = findDescriptor(proto, name);
+  const original = typeof d?.value === 'function' ? (d.value as (...args: unknown[]) => unknown) : undefined;
+  Object.defineProperty(proto, name, {
+    configurable: true,
+    enumerable: true,
+    writable: true,
+    value: {
+      [name](this: object, ...args: unknown[]) {
+        return fn.call(this, original, ...args);
+      },
+    }[name],
+  });
+}
+
+function originalGet(self: object, original: Desc): unknown {
+  return original?.get ? original.get.call(self) : undefined;
+}
+
+/** Adds srcObject playback to window.HTMLMediaElement / HTMLVideoElement. Idempotent. */
+export function patchMediaElements(window: WindowLike): boolean {
+  const Media = window.HTMLMediaElement;
+  if (typeof Media !== 'function' || !Media.prototype) return false;
+  const proto = Media.prototype;
+  if (isPatched(proto)) return true;
+  const Video = window.HTMLVideoElement;
+  const EventCtor = window.Event ?? Event;
+
+  const stateFor = (el: object): ElementState => {
+    const existing = elementStateOf(el);
+    if (existing) return existing;
+    const target = el as EventTarget & { hasAttribute?(name: string): boolean; autoplay?: boolean };
+    const isVideo = typeof Video === 'function' && el instanceof Video;
+    return createElementState(
+      target,
+      {
+        autoplay: () => (typeof target.hasAttribute === 'function' ? target.hasAttribute('autoplay') : Boolean(target.autoplay)),
+        makeEvent: (type) => new EventCtor(type),
+      },
+      isVideo,
+    );
+  };
+  /** Elements loading a URL (a src attribute, no srcObject ever) stay with the DOM implementation. */
+  const usesUrl = (el: object): boolean => {
+    if (elementStateOf(el)) return false;
+    const h = el as { hasAttribute?(name: string): boolean };
+    return typeof h.hasAttribute === 'function' && h.hasAttribute('src');
+  };
+
+  defineAccessor(
+    proto,
+    'srcObject',
+    function () {
+      return elementStateOf(this)?.srcObject ?? null;
+    },
+    function (value) {
+      setSrcObject(stateFor(this), value);
+    },
+  );
+  defineMethod(proto, 'load', function (original) {
+    if (usesUrl(this)) return original?.call(this);
+    mediaElementLoad(stateFor(this));
+    return undefined;
+  });
+  defineMethod(proto, 'play', function (original) {
+    if (usesUrl(this)) return original?.call(this);
+    try {
+      return play(stateFor(this));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  });
+  defineMethod(proto, 'pause', function (original) {
+    if (usesUrl(this)) return original?.call(this);
+    pause(stateFor(this));
+    return undefined;
+  });
+  defineMethod(proto, 'captureStream', function () {
+    return captureStream(stateFor(this));
+  });
+  const getters: Record<string, (s: ElementState) => unknown> = {
+    paused: (s) => s.paused,
+    readyState: (s) => s.readyState,
+    networkState: (s) => s.networkState,
+    duration: (s) => s.duration,
+    ended: (s) => hasEndedPlayback(s),
+    error: (s) => s.error,
+    seeking: () => false,
+  };
+  for (const [name, get] of Object.entries(getters)) {
+    defineAccessor(proto, name, function (original) {
+      const s = elementStateOf(this);
+      return s ? get(s) : originalGet(this, original);
+    });
+  }
+  defineAccessor(
+    proto,
+    'currentTime',
+    function (original) {
+      const s = elementStateOf(this);
+      return s ? currentTimeOf(s) : originalGet(this, original);
+    },
+    function (value, original) {
+      // mediacapture-main: setting currentTime on a MediaStream is ignored.
+      if (elementStateOf(this)) return;
+      original?.set?.call(this, value);
+    },
+  );
+  markPatched(proto);
+
+  if (typeof Video === 'function' && Video.prototype && !isPatched(Video.prototype)) {
+    const vp = Video.prototype;
+    for (const [name, key] of [['videoWidth', 'videoWidth'], ['videoHeight', 'videoHeight']] as const) {
+      defineAccessor(vp, name, function (original) {
+        const s = elementStateOf(this);
+        if (!s) return originalGet(this, original) ?? 0;
+        return s.readyState === HAVE_NOTHING ? 0 : s[key];
+      });
+    }
+    defineMethod(vp, 'requestVideoFrameCallback', function (_original, callback) {
+      return requestVideoFrameCallback(stateFor(this), callback);
+    });
+    defineMethod(vp, 'cancelVideoFrameCallback', function (_original, handle) {
+      cancelVideoFrameCallback(stateFor(this), Number(handle) >>> 0);
+    });
+    markPatched(vp);
+  }
+  return true;
+}
+
+/** Makes a canvas of `lib` (by shape). */
+export function canvasFactory(lib: CanvasLibraryLike): (width: number, height: number) => CanvasLike {
+  if (typeof lib?.createCanvas === 'function') {
+    return (w, h) => {
+      const c = lib.createCanvas!(w, h);
+      if (!isCanvasLike(c)) throw new TypeError('the canvas library made something that is not a canvas');
+      return c;
+    };
+  }
+  if (typeof lib?.Canvas === 'function') {
+    const C = lib.Canvas;
+    return (w, h) => {
+      const c = new C(w, h);
+      if (!isCanvasLike(c)) throw new TypeError('the canvas library made something that is not a canvas');
+      return c;
+    };
+  }
+  throw new TypeError('a canvas library needs createCanvas(width, height) or a Canvas class');
+}
+
+/** Adds captureStream() to a canvas library's canvases and teaches its drawImage() our elements. */
+export function patchCanvasLibrary(lib: CanvasLibraryLike): void {
+  const make = canvasFactory(lib);
+  const probe = make(1, 1);
+  const proto = Object.getPrototypeOf(probe) as object;
+  const ctx = probe.getContext('2d');
+  if (ctx) patchContextPrototype(ctx);
+  if (!isPatched(proto)) {
+    defineMethod(proto, 'captureStream', function (_original, ...args) {
+      return captureCanvasStream(this, ...(args.length > 0 ? [args[0]] : []));
+    });
+    markPatched(proto);
+  }
+}
+
+interface EncodableCanvas extends CanvasLike {
+  toDataURL?(type?: string, quality?: unknown): string;
+  toBuffer?(type?: string, quality?: unknown): Uint8Array;
+  encodeSync?(format: string, quality?: unknown): Uint8Array;
+}
+
+const ENCODABLE = new Set(['image/png', 'image/jpeg', 'image/webp']);
+
+/**
+ * window.HTMLCanvasElement gets captureStream(); with a canvas library it also gets a working
+ * getContext('2d'), toDataURL() and toBlob() backed by one library canvas per element (jsdom has
+ * none without node-canvas).
+ */
+export function patchCanvasElements(window: WindowLike, lib?: CanvasLibraryLike): boolean {
+  const Canvas = window.HTMLCanvasElement;
+  if (typeof Canvas !== 'function' || !Canvas.prototype) return false;
+  const proto = Canvas.prototype;
+  if (isPatched(proto)) return true;
+  defineMethod(proto, 'captureStream', function (_original, ...args) {
+    return captureCanvasStream(this, ...(args.length > 0 ? [args[0]] : []));
+  });
+  if (lib) {
+    const make = canvasFactory(lib);
+    const backingOf = (el: object): EncodableCanvas => {
+      let b = backingCanvases.get(el) as EncodableCanvas | undefined;
+      if (!b) {
+        const e = el as { width: number; height: number };
+        b = make(e.width, e.height) as EncodableCanvas;
+        backingCanvases.set(el, b);
+      }
+      return b;
+    };
+    defineMethod(proto, 'getContext', function (_original, type) {
+      // Only the 2D context exists here; other kinds are unsupported, so null (html#dom-canvas-getcontext).
+      if (String(type) !== '2d') return null;
+      const ctx = backingOf(this).getContext('2d');
+      if (ctx) patchContextPrototype(ctx);
+      return ctx;
+    });
+    for (const dim of ['width', 'height'] as const) {
+      defineAccessor(
+        proto,
+        dim,
+        function (original) {
+          return originalGet(this, original);
+        },
+        function (value, original) {
+          original?.set?.call(this, value);
+          // Setting a dimension resets the bitmap (html#concept-canvas-set-bitmap-dimensions).
+          const b = backingCanvases.get(this);
+          if (b) b[dim] = (this as { [k in typeof dim]: number })[dim];
+        },
+      );
+    }
+    defineMethod(proto, 'toDataURL', function (_original, type, quality) {
+      const mime = typeof type === 'string' && ENCODABLE.has(type.toLowerCase()) ? type.toLowerCase() : 'image/png';
+      const b = backingOf(this);
+      if (b.width === 0 || b.height === 0) return 'data:,';
+      if (typeof b.toDataURL !== 'function') throw new DOMException('toDataURL: the canvas library cannot encode images', 'NotSupportedError');
+      return b.toDataURL(mime, quality);
+    });
+    defineMethod(proto, 'toBlob', function (_original, callback, type, quality) {
+      if (typeof callback !== 'function') throw new TypeError("Failed to execute 'toBlob' on 'HTMLCanvasElement': parameter 1 is not of type 'BlobCallback'.");
+      const mime = typeof type === 'string' && ENCODABLE.has(type.toLowerCase()) ? type.toLowerCase() : 'image/png';
+      const b = backingOf(this);
+      let bytes: Uint8Array | null = null;
+      if (b.width > 0 && b.height > 0) {
+        if (typeof b.toBuffer === 'function') bytes = b.toBuffer(mime, quality);
+        else if (typeof b.encodeSync === 'function') bytes = b.encodeSync(mime.slice(6), quality);
+      }
+      const BlobCtor = (window.Blob ?? Blob) as new (parts: unknown[], options?: { type?: string }) => unknown;
+      queueTask(() => (callback as (b: unknown) => void)(bytes ? new BlobCtor([bytes], { type: mime }) : null));
+      return undefined;
+    });
+  }
+  markPatched(proto);
+  return true;
+}
