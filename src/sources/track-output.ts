@@ -9,6 +9,7 @@
  * - Disabled tracks and muted sources deliver zero-information content (M#track-enabled,
  *   M#media-flow): exact zeros for audio, black frames for video, on the same timeline.
  */
+import { FrameRateDecimator } from './frame-rate-decimator.js';
 import type { MediaConsumer, TrackFormat, TrackOutput } from './types.js';
 import { VideoFrame, createVideoFrame, videoFrameInternals } from '../media/video-frame.js';
 import { AudioData, allocateAudioData, audioDataChannels, createAudioData } from '../media/audio-data.js';
@@ -29,7 +30,6 @@ export interface OutputHost {
 }
 
 /** Frames in a timestamp-ordered stream tolerate this much rounding when compared to a due time (µs). */
-const DUE_TOLERANCE_US = 1;
 
 /** A small pool of equally sized buffers, reused once every frame over them is closed. */
 class BufferPool {
@@ -89,8 +89,7 @@ export class TrackOutputImpl implements TrackOutput {
   #closed = false;
   #consumers: MediaConsumer<unknown>[] = [];
   // video state
-  #nextDue = NaN;
-  #lastPeriod = 0;
+  readonly #decimator = new FrameRateDecimator();
   #pool: BufferPool | null = null;
   #black: { key: BlackKey; buffer: FrameBuffer } | null = null;
   // audio state
@@ -125,7 +124,7 @@ export class TrackOutputImpl implements TrackOutput {
   setFormat(format: TrackFormat): void {
     if (format.kind !== this.kind) throw new TypeError(`setFormat: a ${format.kind} format given to a ${this.kind} output`);
     this.#format = format;
-    this.#nextDue = NaN;
+    this.#decimator.reset();
     this.#audioAnchor = NaN;
   }
 
@@ -191,22 +190,7 @@ export class TrackOutputImpl implements TrackOutput {
   /** Frame-rate decimation: true if the frame at `ts` (µs) is delivered. */
   #keepByRate(ts: number): boolean {
     const fmt = this.#format;
-    const rate = fmt && fmt.kind === 'video' ? fmt.frameRate : 0;
-    if (!(rate > 0)) return true;
-    const period = 1e6 / rate;
-    if (period !== this.#lastPeriod) {
-      this.#lastPeriod = period;
-      this.#nextDue = NaN;
-    }
-    if (Number.isNaN(this.#nextDue)) {
-      this.#nextDue = ts + period;
-      return true;
-    }
-    if (ts + DUE_TOLERANCE_US < this.#nextDue) return false;
-    this.#nextDue += period;
-    // After a gap, restart the schedule from this frame rather than bursting to catch up.
-    if (this.#nextDue + DUE_TOLERANCE_US <= ts) this.#nextDue = ts + period;
-    return true;
+    return this.#decimator.keep(ts, fmt && fmt.kind === 'video' ? fmt.frameRate : 0);
   }
 
   #pushVideo(frame: VideoFrame, silenced: boolean): void {
