@@ -31,6 +31,8 @@ function checkDueTime(dueTime: number): void {
   if (Number.isNaN(dueTime) || typeof dueTime !== 'number') throw new RangeError(`a clock timer needs a due time in ms, got ${String(dueTime)}`);
 }
 
+const noop = (): void => {};
+
 interface Entry {
   due: number;
   seq: number;
@@ -82,6 +84,7 @@ export class VirtualClock implements Clock {
   #now: number;
   #seq = 0;
   #queue: Entry[] = [];
+  #cancelledCount = 0;
   #advancing = false;
 
   constructor(startTime = 0) {
@@ -102,7 +105,15 @@ export class VirtualClock implements Clock {
     q.splice(i, 0, entry);
     return {
       cancel: () => {
+        if (entry.cancelled) return;
         entry.cancelled = true;
+        // Drop the callback now (it may hold a whole pipeline), and the entries themselves once
+        // they are most of the queue: a clock that is never advanced again must not keep them.
+        entry.callback = noop;
+        if (++this.#cancelledCount > 32 && this.#cancelledCount * 2 > this.#queue.length) {
+          this.#queue = this.#queue.filter((e) => !e.cancelled);
+          this.#cancelledCount = 0;
+        }
       },
     };
   }
@@ -119,10 +130,13 @@ export class VirtualClock implements Clock {
     if (time < this.#now) throw new RangeError(`cannot move a VirtualClock backwards (${time} < ${this.#now})`);
     this.#advancing = true;
     try {
-      const q = this.#queue;
-      while (q.length > 0 && q[0]!.due <= time) {
-        const entry = q.shift()!;
-        if (entry.cancelled) continue;
+      // Re-read the queue each time: a callback's cancel() may have compacted it.
+      while (this.#queue.length > 0 && this.#queue[0]!.due <= time) {
+        const entry = this.#queue.shift()!;
+        if (entry.cancelled) {
+          this.#cancelledCount--;
+          continue;
+        }
         if (entry.due > this.#now) this.#now = entry.due;
         entry.callback();
       }

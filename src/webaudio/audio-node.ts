@@ -50,8 +50,11 @@ interface NodeSlots {
 
 const slots = new WeakMap<object, NodeSlots>();
 
-const released = new FinalizationRegistry<{ core: ContextCore; id: number }>(({ core, id }) => {
-  core.send({ t: 'release', id });
+// The holdings reach the context only weakly: a registry keeps its holdings alive until the
+// target is collected, and a strong core -> context -> destination node path from them would keep
+// every node of the context (and so the context) alive forever.
+const released = new FinalizationRegistry<{ core: WeakRef<ContextCore>; id: number }>(({ core, id }) => {
+  core.deref()?.send({ t: 'release', id });
 });
 
 export class AudioNode extends MediaEventTarget {
@@ -105,7 +108,7 @@ export class AudioNode extends MediaEventTarget {
       params: [...s.params.values()].map(paramInit),
       options: desc.processorOptions ?? null,
     });
-    released.register(this, { core, id });
+    released.register(this, { core: new WeakRef(core), id });
   }
 
   connect<T extends AudioNode>(destination: T, output?: number, input?: number): T;

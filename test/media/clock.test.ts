@@ -82,3 +82,18 @@ test('clock timers reject a NaN due time instead of never settling', () => {
   assert.throws(() => new RealClock().schedule(NaN, () => {}), RangeError);
   assert.throws(() => new VirtualClock().schedule(NaN, () => {}), RangeError);
 });
+
+test('VirtualClock keeps firing in order when a callback cancels many timers mid-advance', () => {
+  const clock = new VirtualClock();
+  const fired: number[] = [];
+  const victims = Array.from({ length: 100 }, (_, i) => clock.schedule(50 + i, () => fired.push(-1)));
+  clock.schedule(10, () => {
+    fired.push(10);
+    for (const v of victims) v.cancel(); // enough to compact the queue while advance() runs
+    clock.schedule(20, () => fired.push(20));
+  });
+  clock.schedule(30, () => fired.push(30));
+  clock.advance(200);
+  assert.deepEqual(fired, [10, 20, 30]);
+  assert.equal(clock.pendingTimers, 0);
+});
