@@ -498,3 +498,8 @@ toStringTag(AudioContext, 'AudioContext');
 exposeMembers(AudioContext, ['baseLatency', 'outputLatency', 'sinkId', 'getOutputTimestamp', 'resume', 'suspend', 'close', 'setSinkId']);
 defineEventHandler(AudioContext, 'sinkchange', 'AudioContext');
 defineEventHandler(AudioContext, 'error', 'AudioContext');
+
+/** The render thread of a realtime context, for fault-injection tests (null once it is gone). */
+export function renderWorkerOf(context: AudioContext): Worker | null {
+  return brand(slots, context, 'AudioContext', 'renderWorkerOf').worker;
+}
