@@ -16,7 +16,7 @@ import { AudioSinkInfo, setSinkInfoType } from './audio-sink-info.js';
 import { MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from './audio-buffer.js';
 import { BaseAudioContext, queueEvent } from './base-audio-context.js';
 import { ContextCore, type ContextState } from './context-core.js';
-import { checkSizeHint } from './render-size.js';
+import { checkSizeHint, chooseQuantumSize } from './render-size.js';
 import { invalidAccess, invalidState, notAllowed, notSupported } from './errors.js';
 import { STATE_FRAME, STATE_OUTPUT_LATENCY, STATE_PERF_TIME } from './render/protocol.js';
 import { STATE_OUTPUT_FRAME } from './render/realtime-renderer.js';
@@ -108,7 +108,7 @@ export class AudioContext extends BaseAudioContext {
     if (d.sinkId !== undefined) sinkArg = convertSinkId(d.sinkId, `${where}: member sinkId of AudioContextOptions`);
     const output = convertOutput(d.mediacaptureSink, `${where}: member mediacaptureSink of AudioContextOptions`);
 
-    const core = new ContextCore(sampleRate, false);
+    const core = new ContextCore(sampleRate, false, chooseQuantumSize(sizeHint));
     super(INTERNAL, core, { channelCount: 2, maxChannelCount: 32 });
     const leadFrames = leadFor(latencyHint, sampleRate, core.quantumSize);
     const s: RealtimeSlots = {

@@ -7,7 +7,7 @@
 import { audioBufferFrom, checkBufferShape, type AudioBuffer } from './audio-buffer.js';
 import { BaseAudioContext, queueEvent } from './base-audio-context.js';
 import { ContextCore } from './context-core.js';
-import { checkSizeHint } from './render-size.js';
+import { checkSizeHint, chooseQuantumSize } from './render-size.js';
 import { invalidState, notSupported } from './errors.js';
 import { OfflineAudioCompletionEvent } from './offline-audio-completion-event.js';
 import { RenderEngine } from './render/engine.js';
@@ -68,7 +68,7 @@ export class OfflineAudioContext extends BaseAudioContext {
     checkSizeHint(sizeHint, rate, where);
     if (len === null) throw notSupported(`${where}: rendering without a length is not supported; give OfflineAudioContextOptions.length`);
     checkBufferShape(numberOfChannels, len, rate, where);
-    const core = new ContextCore(rate, true);
+    const core = new ContextCore(rate, true, chooseQuantumSize(sizeHint));
     super(INTERNAL, core, { channelCount: numberOfChannels, maxChannelCount: numberOfChannels });
     slots.set(this, {
       core,
