@@ -11,7 +11,7 @@
 import { AudioContext } from './audio-context.js';
 import { coreOf, hasCore } from './context-core.js';
 import { MediaStream } from '../stream/media-stream.js';
-import { describe, illegalInvocation } from '../webidl/index.js';
+import { describe, idlLength, illegalInvocation } from '../webidl/index.js';
 
 /** Converts a constructor's first argument to an AudioContext (TypeError otherwise). */
 export function audioContextArg(context: unknown, iface: string): AudioContext {
@@ -27,12 +27,12 @@ export function installAudioContextFactory(name: string, create: (context: Audio
     configurable: true,
     enumerable: true,
     writable: true,
-    value: {
+    value: idlLength('AudioContext', name, {
       [name](this: unknown, ...args: unknown[]): unknown {
         if (!hasCore(this) || coreOf(this as object).offline) throw illegalInvocation('AudioContext', name);
         return create(this as AudioContext, args);
       },
-    }[name],
+    }[name]!),
   });
 }
 

@@ -4,6 +4,7 @@
  * sequences, brand checks and the "illegal constructor" guard, with errors that name the
  * interface, member and value that were wrong.
  */
+import { IDL_LENGTHS } from './lengths.js';
 import conversions from 'webidl-conversions';
 
 export interface ConvOptions {
@@ -158,16 +159,32 @@ export function brand<S>(slots: WeakMap<object, S>, self: unknown, iface: string
 /** Sets Symbol.toStringTag on a class prototype as WebIDL does (non-writable, configurable). */
 export function toStringTag(ctor: { prototype: object }, name: string): void {
   Object.defineProperty(ctor.prototype, Symbol.toStringTag, { value: name, writable: false, enumerable: false, configurable: true });
+  const n = IDL_LENGTHS[name]?.['constructor'];
+  if (n !== undefined) Object.defineProperty(ctor, 'length', { value: n, configurable: true });
+}
+
+/** Gives an operation installed by hand the `length` the IDL of `iface` gives it. */
+export function idlLength<F extends Function>(iface: string, name: string, fn: F): F {
+  const n = IDL_LENGTHS[iface]?.[name];
+  if (n !== undefined) Object.defineProperty(fn, 'length', { value: n, configurable: true });
+  return fn;
 }
 
 /**
  * Makes the listed prototype members enumerable, as WebIDL defines attributes and operations
  * (class syntax makes them non-enumerable).
  */
-export function exposeMembers(ctor: { prototype: object }, names: readonly string[]): void {
+export function exposeMembers(ctor: { prototype: object; name?: string }, names: readonly string[]): void {
+  // webidl#es-operations: an operation's (and the constructor's) `length` is the number of
+  // required arguments of its shortest overload, whatever the implementation declares.
+  const lengths = IDL_LENGTHS[ctor.name ?? ''];
+  if (lengths?.['constructor'] !== undefined) Object.defineProperty(ctor, 'length', { value: lengths['constructor'], configurable: true });
   for (const name of names) {
     const desc = Object.getOwnPropertyDescriptor(ctor.prototype, name);
-    if (desc) Object.defineProperty(ctor.prototype, name, { ...desc, enumerable: true });
+    if (!desc) continue;
+    Object.defineProperty(ctor.prototype, name, { ...desc, enumerable: true });
+    const n = lengths?.[name];
+    if (n !== undefined && typeof desc.value === 'function') Object.defineProperty(desc.value, 'length', { value: n, configurable: true });
   }
 }
 
