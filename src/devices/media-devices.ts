@@ -25,7 +25,7 @@ import { OverconstrainedError } from '../errors/overconstrained-error.js';
 import { MediaStream, addTrackSilently } from '../stream/media-stream.js';
 import { type MediaStreamTrack, constructTrack, endTrack, endTrackSilently, observeSource } from '../stream/media-stream-track.js';
 import { type TrackSource, stopSource } from '../stream/track-source.js';
-import { queueTask } from '../stream/tasks.js';
+import { nextTask, queueTask } from '../stream/tasks.js';
 import type { PermissionController, CapturePermissionName } from '../permissions/permission-controller.js';
 import type { DeviceIdentity } from './device-identity.js';
 import { type MediaDeviceInfo, sameDeviceInfo } from './media-device-info.js';
@@ -722,7 +722,7 @@ export class MediaDevices extends MediaEventTarget {
     return (async () => {
       await ctx.waitUntil(() => ctx.enumerationCanProceed());
       const list = ctx.createDeviceInfoList(await ctx.refresh());
-      await new Promise((r) => setImmediate(r));
+      await nextTask();
       return list;
     })();
   }
@@ -763,11 +763,11 @@ export class MediaDevices extends MediaEventTarget {
     // 10-12. The rest runs in parallel; the promise settles in a task.
     return ctx.getUserMedia(requested, c).then(
       async (stream) => {
-        await new Promise((r) => setImmediate(r));
+        await nextTask();
         return stream;
       },
       async (e: unknown) => {
-        await new Promise((r) => setImmediate(r));
+        await nextTask();
         throw e;
       },
     );

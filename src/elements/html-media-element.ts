@@ -33,6 +33,7 @@ import {
   HAVE_FUTURE_DATA,
   HAVE_ENOUGH_DATA,
 } from './media-element-core.js';
+import { queueTask } from '../stream/tasks.js';
 
 /** The TimeRanges a MediaStream exposes (mediacapture-main: buffered/seekable empty, played one range). */
 export class TimeRanges {
@@ -84,7 +85,7 @@ function ex(self: unknown, member: string): Extra {
 }
 
 function volumeChange(self: HTMLMediaElement): void {
-  setImmediate(() => self.dispatchEvent(new Event('volumechange')));
+  queueTask(() => self.dispatchEvent(new Event('volumechange')));
 }
 
 export class HTMLMediaElement extends EventTarget {

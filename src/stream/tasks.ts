@@ -1,7 +1,10 @@
 /**
  * "Queue a task": the spec's event-loop tasks map onto Node's check phase (setImmediate), which
- * runs after pending promise reactions, as a browser task runs after microtasks.
+ * runs after pending promise reactions, as a browser task runs after microtasks. It is taken from
+ * node:timers, not the global object: test environments such as jest's jsdom remove the global.
  */
+import { setImmediate } from 'node:timers';
+
 export function queueTask(step: () => void): void {
   setImmediate(step);
 }

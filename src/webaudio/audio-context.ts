@@ -24,6 +24,7 @@ import type { FromWorker, ToWorker, WorkerInit } from './render/worker-protocol.
 import type { SinkConfig } from './sinks/types.js';
 import { INTERNAL, brand, defineEventHandler, dictionary, domString, double, exposeMembers, float, requiredMember, toStringTag, unsignedLong } from '../webidl/index.js';
 import './nodes/all.js';
+import { queueTask } from '../stream/tasks.js';
 
 export type AudioContextLatencyCategory = 'balanced' | 'interactive' | 'playback';
 
@@ -335,7 +336,7 @@ export class AudioContext extends BaseAudioContext {
       case 'running':
         // Start processing / resume: resolve the promise, then state 'running' + statechange
         // (queued for resume; fired in the same task around setSinkId, id -1).
-        setImmediate(() => {
+        queueTask(() => {
           this.#settle(s, m.id, true);
           if (core.controlState !== 'closed') {
             if (m.id !== -1 || !s.suspendedByUser) core.controlState = 'running';
@@ -345,14 +346,14 @@ export class AudioContext extends BaseAudioContext {
         });
         return;
       case 'suspended':
-        setImmediate(() => {
+        queueTask(() => {
           this.#settle(s, m.id, true);
           if (core.stateAttr !== 'closed') this.#setState(s, 'suspended', m.id === -1);
           this.#updateRef(s);
         });
         return;
       case 'closed':
-        setImmediate(() => {
+        queueTask(() => {
           this.#settle(s, m.id, true);
           this.#setState(s, 'closed');
           for (const p of s.pending.values()) p.reject(invalidState('the AudioContext was closed'));
@@ -369,7 +370,7 @@ export class AudioContext extends BaseAudioContext {
         });
         return;
       case 'sinkFailed': {
-        setImmediate(() => {
+        queueTask(() => {
           const ps = s.pendingSink.get(m.id);
           if (ps) {
             // setSinkId step 10: acquisition failure rejects with InvalidAccessError.
@@ -384,7 +385,7 @@ export class AudioContext extends BaseAudioContext {
         return;
       }
       case 'sinkChanged':
-        setImmediate(() => {
+        queueTask(() => {
           const ps = s.pendingSink.get(m.id);
           if (!ps) return;
           s.pendingSink.delete(m.id);
@@ -398,7 +399,7 @@ export class AudioContext extends BaseAudioContext {
         });
         return;
       case 'sinkError':
-        setImmediate(() => {
+        queueTask(() => {
           this.dispatchEvent(new ErrorEventLike('error', m.message));
           this.#setState(s, 'suspended');
           core.controlState = 'suspended';

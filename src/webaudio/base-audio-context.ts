@@ -9,6 +9,7 @@ import { setCore, type ContextCore, type ContextState } from './context-core.js'
 import { notSupported } from './errors.js';
 import { INTERNAL, brand, defineEventHandler, exposeMembers, float, illegalConstructor, toStringTag, unsignedLong } from '../webidl/index.js';
 import { MediaEventTarget } from '../webidl/event-target.js';
+import { queueTask } from '../stream/tasks.js';
 
 export type AudioContextState = ContextState;
 
@@ -92,7 +93,7 @@ export function setDecodeAudioData(fn: DecodeFn): void {
 
 /** Fires a simple event at the context in a new task. */
 export function queueEvent(target: EventTarget, event: Event): void {
-  setImmediate(() => target.dispatchEvent(event));
+  queueTask(() => target.dispatchEvent(event));
 }
 
 toStringTag(BaseAudioContext, 'BaseAudioContext');

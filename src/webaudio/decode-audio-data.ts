@@ -9,6 +9,7 @@ import { audioBufferFrom, type AudioBuffer } from './audio-buffer.js';
 import { setDecodeAudioData, type BaseAudioContext } from './base-audio-context.js';
 import { encodingError } from './errors.js';
 import { reportException } from '../webidl/index.js';
+import { queueTask } from '../stream/tasks.js';
 
 function resampleAll(channels: Float32Array[], from: number, to: number): Float32Array[] {
   if (from === to) return channels;
@@ -46,7 +47,7 @@ function decode(ctx: BaseAudioContext, audioData: unknown, successCallback: unkn
     bytes = structuredClone(audioData, { transfer: [audioData] });
   } catch {
     const error = new DOMException('the ArrayBuffer passed to decodeAudioData is detached', 'DataCloneError');
-    setImmediate(() => {
+    queueTask(() => {
       if (fail) {
         try {
           fail(error);
@@ -59,7 +60,7 @@ function decode(ctx: BaseAudioContext, audioData: unknown, successCallback: unkn
   }
   const rate = ctx.sampleRate;
   return new Promise<AudioBuffer>((resolve, reject) => {
-    setImmediate(() => {
+    queueTask(() => {
       let buffer: AudioBuffer;
       try {
         const wav = parseWav(new Uint8Array(bytes));

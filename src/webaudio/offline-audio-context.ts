@@ -14,6 +14,7 @@ import { RenderEngine } from './render/engine.js';
 import type { RenderMessage } from './render/protocol.js';
 import { INTERNAL, brand, defineEventHandler, dictionary, double, exposeMembers, float, requiredMember, toStringTag, unsignedLong } from '../webidl/index.js';
 import './nodes/all.js';
+import { queueTask, nextTask } from '../stream/tasks.js';
 
 interface OfflineSlots {
   core: ContextCore;
@@ -131,7 +132,7 @@ export class OfflineAudioContext extends BaseAudioContext {
     if (s.core.controlState === 'closed') return Promise.reject(invalidState('cannot resume a closed OfflineAudioContext'));
     if (!s.renderingStarted) return Promise.reject(invalidState('cannot resume an OfflineAudioContext before startRendering()'));
     return new Promise<void>((resolve) => {
-      setImmediate(() => {
+      queueTask(() => {
         resolve();
         if (s.paused) {
           s.paused = false;
@@ -179,13 +180,13 @@ export class OfflineAudioContext extends BaseAudioContext {
     s.renderReject?.(invalidState('the OfflineAudioContext was closed before rendering completed'));
     s.renderResolve = s.renderReject = null;
     queueEvent(this, new Event('statechange'));
-    return new Promise((resolve) => setImmediate(resolve));
+    return nextTask();
   }
 
   #schedule(s: OfflineSlots): void {
     if (s.loopScheduled) return;
     s.loopScheduled = true;
-    setImmediate(() => {
+    queueTask(() => {
       s.loopScheduled = false;
       this.#renderChunk(s);
     });
@@ -208,7 +209,7 @@ export class OfflineAudioContext extends BaseAudioContext {
           s.paused = true;
           s.core.controlState = s.core.stateAttr = 'suspended';
           this.#dispatchPending(s);
-          setImmediate(() => {
+          queueTask(() => {
             susp.resolve();
             this.dispatchEvent(new Event('statechange'));
           });
@@ -243,11 +244,11 @@ export class OfflineAudioContext extends BaseAudioContext {
     const buffer = audioBufferFrom(channels, s.core.sampleRate);
     const resolve = s.renderResolve;
     s.renderResolve = s.renderReject = null;
-    setImmediate(() => {
+    queueTask(() => {
       s.core.controlState = s.core.stateAttr = 'closed';
       this.dispatchEvent(new Event('statechange'));
       resolve?.(buffer);
-      setImmediate(() => this.dispatchEvent(new OfflineAudioCompletionEvent('complete', { renderedBuffer: buffer })));
+      queueTask(() => this.dispatchEvent(new OfflineAudioCompletionEvent('complete', { renderedBuffer: buffer })));
     });
   }
 
@@ -255,7 +256,7 @@ export class OfflineAudioContext extends BaseAudioContext {
     if (s.pending.length === 0) return;
     const msgs = s.pending;
     s.pending = [];
-    setImmediate(() => {
+    queueTask(() => {
       for (const m of msgs) s.core.dispatchRenderMessage(m);
     });
   }
