@@ -32,6 +32,7 @@ import { type MediaDeviceInfo, sameDeviceInfo } from './media-device-info.js';
 import { createInputDeviceInfo, createMediaDeviceInfo } from './input-device-info.js';
 import { createDeviceChangeEvent } from './device-change-event.js';
 import { MediaEventTarget } from '../webidl/event-target.js';
+import { structuredCloneOf } from '../webidl/structured-clone.js';
 
 export interface DeviceContextInit {
   providers: readonly DeviceProvider[];
@@ -675,7 +676,7 @@ export class DeviceContext {
         source,
         readyState: 'live',
         enabled: true,
-        constraints: structuredClone(cs),
+        constraints: structuredCloneOf(cs),
         settings: result.settings,
         format: result.format,
       });

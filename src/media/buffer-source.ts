@@ -1,5 +1,6 @@
 /** AllowSharedBufferSource handling shared by AudioData and VideoFrame. */
 import { describe } from '../webidl/index.js';
+import { structuredCloneOf } from '../webidl/structured-clone.js';
 
 /**
  * A byte view over an AllowSharedBufferSource, without copying; TypeError for anything else.
@@ -47,5 +48,5 @@ export function isDetached(ab: ArrayBuffer): boolean {
 
 /** Detaches `ab` and returns a new ArrayBuffer owning the same memory (no copy). */
 export function detachAndTake(ab: ArrayBuffer): ArrayBuffer {
-  return structuredClone(ab, { transfer: [ab] });
+  return structuredCloneOf(ab, { transfer: [ab] });
 }

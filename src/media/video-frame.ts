@@ -25,6 +25,7 @@ import { PIXEL_FORMATS, VIDEO_PIXEL_FORMATS, type VideoPixelFormat, tightLayout,
 import { makeRect, readRectInit, type DOMRectInitLike } from './dom-rect.js';
 import { VideoColorSpace, readColorSpaceInit, SRGB, REC709, DISPLAY_P3, type ColorSpaceValues } from './video-color-space.js';
 import { bytesOf, readTransferList, detachAndTake } from './buffer-source.js';
+import { structuredCloneOf } from '../webidl/structured-clone.js';
 
 export interface PlaneLayout {
   offset: number;
@@ -182,7 +183,7 @@ function readPlaneLayouts(value: unknown, context: string): PlaneLayout[] {
 function cloneMetadata(metadata: unknown): Record<string, unknown> {
   if (metadata === undefined || metadata === null) return {};
   // webcodecs#videoframe-copy-videoframe-metadata: a structured copy keeps the frame's metadata immutable.
-  return structuredClone(metadata) as Record<string, unknown>;
+  return structuredCloneOf(metadata) as Record<string, unknown>;
 }
 
 /** Fields of a frame made over an existing buffer by engine code. */

@@ -16,6 +16,7 @@ import {
 } from './media-stream-track.js';
 import type { TrackSource } from './track-source.js';
 import { MediaStream, addTrackAndFire as addAndFire, removeTrackAndFire as removeAndFire } from './media-stream.js';
+import { structuredCloneOf } from '../webidl/structured-clone.js';
 
 export interface CreateTrackInit {
   kind: 'audio' | 'video';
@@ -50,7 +51,7 @@ export function createTrack(source: EngineSource, init: CreateTrackInit): MediaS
     kind: init.kind,
     label: init.label,
     device: null,
-    capabilities: structuredClone(init.capabilities ?? {}),
+    capabilities: structuredCloneOf(init.capabilities ?? {}),
     permission: null,
     liveTracks: new Set(),
     stopped: false,
@@ -65,7 +66,7 @@ export function createTrack(source: EngineSource, init: CreateTrackInit): MediaS
     readyState: 'live',
     enabled: true,
     constraints: {},
-    settings: structuredClone(init.settings ?? {}),
+    settings: structuredCloneOf(init.settings ?? {}),
     format: init.format ?? null,
   });
 }

@@ -22,6 +22,7 @@ import { OverconstrainedError } from '../errors/overconstrained-error.js';
 import { queueTask, nextTask } from './tasks.js';
 import { type TrackSource, stopSource } from './track-source.js';
 import { MediaEventTarget } from '../webidl/event-target.js';
+import { structuredCloneOf } from '../webidl/structured-clone.js';
 
 export type MediaStreamTrackState = 'live' | 'ended';
 
@@ -63,7 +64,7 @@ const VIDEO_HINTS = ['', 'motion', 'detail', 'text'];
 const INHERENT = ['deviceId', 'facingMode', 'groupId'] as const;
 
 function copy<T>(value: T): T {
-  return structuredClone(value);
+  return structuredCloneOf(value);
 }
 
 export class MediaStreamTrack extends MediaEventTarget {

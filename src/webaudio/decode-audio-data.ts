@@ -10,6 +10,7 @@ import { setDecodeAudioData, type BaseAudioContext } from './base-audio-context.
 import { encodingError } from './errors.js';
 import { reportException } from '../webidl/index.js';
 import { queueTask } from '../stream/tasks.js';
+import { structuredCloneOf } from '../webidl/structured-clone.js';
 
 function resampleAll(channels: Float32Array[], from: number, to: number): Float32Array[] {
   if (from === to) return channels;
@@ -44,7 +45,7 @@ function decode(ctx: BaseAudioContext, audioData: unknown, successCallback: unkn
   try {
     // 3. A detached buffer is an error (a DataView over one throws); else detach it (3.2).
     new DataView(audioData);
-    bytes = structuredClone(audioData, { transfer: [audioData] });
+    bytes = structuredCloneOf(audioData, { transfer: [audioData] });
   } catch {
     const error = new DOMException('the ArrayBuffer passed to decodeAudioData is detached', 'DataCloneError');
     queueTask(() => {
