@@ -11,6 +11,8 @@ interface StreamSlots {
   readonly id: string;
   /** The track set, in insertion order (the order is UA-defined, M#dom-mediastream-gettracks). */
   readonly tracks: Set<MediaStreamTrack>;
+  /** Engine-side watchers of the track set (a MediaRecorder must know of any change). */
+  readonly watchers: Set<() => void>;
 }
 
 const slots = new WeakMap<object, StreamSlots>();
@@ -44,7 +46,7 @@ export class MediaStream extends MediaEventTarget {
     }
     super();
     // 1-2. A new stream with a newly generated id.
-    const s: StreamSlots = { id: randomUUID(), tracks: new Set() };
+    const s: StreamSlots = { id: randomUUID(), tracks: new Set(), watchers: new Set() };
     // 3-4. Add each track, skipping duplicates (a Set does); no events.
     for (const t of initial) s.tracks.add(t);
     slots.set(this, s);
@@ -85,14 +87,16 @@ export class MediaStream extends MediaEventTarget {
   addTrack(track: MediaStreamTrack): void {
     const s = brand(slots, this, 'MediaStream', 'addTrack');
     const t = toTrack(track, "Failed to execute 'addTrack' on 'MediaStream': parameter 1");
+    if (s.tracks.has(t)) return;
     s.tracks.add(t);
+    trackSetChanged(s);
   }
 
   // mediacapture-main#dom-mediastream-removetrack: no event (G2).
   removeTrack(track: MediaStreamTrack): void {
     const s = brand(slots, this, 'MediaStream', 'removeTrack');
     const t = toTrack(track, "Failed to execute 'removeTrack' on 'MediaStream': parameter 1");
-    s.tracks.delete(t);
+    if (s.tracks.delete(t)) trackSetChanged(s);
   }
 
   // mediacapture-main#dom-mediastream-clone
@@ -124,6 +128,7 @@ export function addTrackAndFire(stream: MediaStream, track: MediaStreamTrack): v
   // 1. Already in the set: abort. 2. Add it. 3. Fire a track event named addtrack.
   if (s.tracks.has(track)) return;
   s.tracks.add(track);
+  trackSetChanged(s);
   stream.dispatchEvent(new MediaStreamTrackEvent('addtrack', { track }));
 }
 
@@ -133,10 +138,27 @@ export function removeTrackAndFire(stream: MediaStream, track: MediaStreamTrack)
   // 1. Not in the set: abort. 2. Remove it. 3. Fire a track event named removetrack.
   if (!s.tracks.has(track)) return;
   s.tracks.delete(track);
+  trackSetChanged(s);
   stream.dispatchEvent(new MediaStreamTrackEvent('removetrack', { track }));
 }
 
 /** Adds a track without an event (getUserMedia filling its new stream). */
 export function addTrackSilently(stream: MediaStream, track: MediaStreamTrack): void {
   brand(slots, stream, 'MediaStream', 'add').tracks.add(track);
+}
+
+function trackSetChanged(s: StreamSlots): void {
+  for (const w of [...s.watchers]) w();
+}
+
+/** Calls `onChange` after every change of the stream's track set. Returns the function that stops watching. */
+export function watchTrackSet(stream: MediaStream, onChange: () => void): () => void {
+  const s = brand(slots, stream, 'MediaStream', 'watch');
+  s.watchers.add(onChange);
+  return () => s.watchers.delete(onChange);
+}
+
+/** True for objects that are MediaStreams (the IDL brand). */
+export function isMediaStream(value: unknown): value is MediaStream {
+  return typeof value === 'object' && value !== null && slots.has(value);
 }

@@ -36,15 +36,5 @@ export function installAudioContextFactory(name: string, create: (context: Audio
   });
 }
 
-const idGetter = Object.getOwnPropertyDescriptor(MediaStream.prototype, 'id')!.get!;
-
 /** True for objects that are MediaStreams (the IDL brand). */
-export function isMediaStream(value: unknown): value is MediaStream {
-  if (typeof value !== 'object' || value === null) return false;
-  try {
-    idGetter.call(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isMediaStream } from '../stream/media-stream.js';
