@@ -42,3 +42,4 @@ export { PulseProvider } from './sources/pulse/provider.js';
 export { V4l2Provider } from './sources/v4l2/provider.js';
 export * from './webaudio/index.js';
 export * from './elements/index.js';
+export * from './recording/index.js';

@@ -21,6 +21,8 @@ import { VideoTrackGenerator } from './transform/video-track-generator.js';
 import { MediaStreamTrackGenerator } from './transform/media-stream-track-generator.js';
 import * as webaudio from './webaudio/index.js';
 import { installElements } from './elements/install.js';
+import { MediaRecorder } from './recording/media-recorder.js';
+import { BlobEvent } from './recording/blob-event.js';
 
 export interface InstallPolyfillOptions extends CreateMediaDevicesOptions {
   /** Replace globals that already exist (default false: keep them). */
@@ -42,6 +44,8 @@ const INTERFACES: Record<string, unknown> = {
   MediaStreamTrackProcessor,
   VideoTrackGenerator,
   MediaStreamTrackGenerator,
+  MediaRecorder,
+  BlobEvent,
   // Every Web Audio interface object (AudioContext, OfflineAudioContext, the nodes, AudioParam...).
   ...Object.fromEntries(Object.entries(webaudio).filter(([, v]) => typeof v === 'function')),
 };
