@@ -16,16 +16,9 @@ import { statSync } from 'node:fs';
 import { VirtualClock } from '../../src/media/clock.js';
 import { createMediaDevices } from '../../src/devices/create-media-devices.js';
 import { stopAll } from '../devices/helpers.js';
+import { ffmpegMissing, probe, streamEnd, decodeAll } from '../support/ffmpeg.js';
 
-function hasTool(name: string): boolean {
-  try {
-    execFileSync(name, ['-version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const skip = hasTool('ffprobe') && hasTool('ffmpeg') ? false : 'ffmpeg / ffprobe are not installed (apt-get install ffmpeg)';
+const skip = ffmpegMissing;
 if (skip) console.log(`# recorded-files: skipped: ${skip}`);
 
 const dir = mkdtempSync(join(tmpdir(), 'mediacapture-rec-'));
@@ -57,26 +50,6 @@ async function record(constraints: MediaStreamConstraints, options: object, ms: 
   const file = join(dir, `r${++n}`);
   writeFileSync(file, new Uint8Array(await new Blob(blobs).arrayBuffer()));
   return { file, slices: blobs.length, type: blobs[0]!.type };
-}
-
-function probe(file: string): { streams: Array<Record<string, string | number>>; format: Record<string, string> } {
-  return JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', file], { encoding: 'utf8' }));
-}
-
-/** The end time (s) of the last packet of a stream, as the demuxer reads it. */
-function streamEnd(file: string, stream: 'v' | 'a'): number {
-  const out = execFileSync('ffprobe', ['-v', 'error', '-select_streams', stream, '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', file], { encoding: 'utf8' });
-  let end = 0;
-  for (const line of out.trim().split('\n')) {
-    const [pts, dur] = line.split(',').map(Number);
-    end = Math.max(end, pts! + (dur || 0));
-  }
-  return end;
-}
-
-/** Decodes every frame; throws if the decoder reports an error. */
-function decodeAll(file: string): void {
-  execFileSync('ffmpeg', ['-v', 'error', '-xerror', '-i', file, '-f', 'null', '-'], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 describe('recorded files play in FFmpeg', { skip }, () => {
