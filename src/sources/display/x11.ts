@@ -36,7 +36,7 @@ const defaultRunner: X11CommandRunner = (cmd, args) =>
 export function parseX11GrabSize(report: string): { width: number; height: number } | null {
   const input = report.indexOf('x11grab');
   if (input < 0) return null;
-  const m = /Video:[^\n]*?\b(\d{1,5})x(\d{1,5})\b/.exec(report.slice(input));
+  const m = /Video:[^\n]*?,\s*(\d{1,5})x(\d{1,5})\b/.exec(report.slice(input));
   if (!m) return null;
   const width = Number(m[1]), height = Number(m[2]);
   return width > 0 && height > 0 ? { width, height } : null;
