@@ -146,17 +146,17 @@ export function getDisplayMedia(ctx: DeviceContext, options: unknown): Promise<M
     const error = checkDisplayConstraints(cs, which);
     if (error) return Promise.reject(error);
   }
-  // 9. requestedMediaTypes.
-  const requested: ('audio' | 'video')[] = [];
-  if (constraints.audio !== false) requested.push('audio');
-  requested.push('video');
+  // 9. requestedMediaTypes: video, and audio unless false; no surface here has audio (see the header).
   // 10. The document must be fully active and have focus.
   if (!ctx.fullyActive) return Promise.reject(domException('InvalidStateError', 'the document is not fully active'));
   if (!ctx.focused) return Promise.reject(domException('InvalidStateError', 'the document does not have focus'));
   // 11-13. The rest runs in parallel; the promise settles in a task.
-  return displaySteps(ctx, requested, constraints.video === true ? {} : constraints.video, controller).then(
-    async (stream) => {
+  return displaySteps(ctx, constraints.video === true ? {} : constraints.video, controller).then(
+    async ({ stream, finalize }) => {
       await nextTask();
+      // 12.8.3 then 12.9: the finalize task is queued in the task that resolves p, so the
+      // script's reaction to p (a setFocusBehavior() call) runs before it.
+      if (finalize) queueTask(finalize);
       return stream;
     },
     async (e: unknown) => {
@@ -195,7 +195,11 @@ function preferredSurfaceTypes(cs: MediaTrackConstraints): string[] {
 
 const permissionFailure = (why: string): DisplayFailure => new DisplayFailure(domException('NotAllowedError', why));
 
-async function displaySteps(ctx: DeviceContext, requested: readonly ('audio' | 'video')[], videoConstraints: MediaTrackConstraints, controller: CaptureController | null): Promise<MediaStream> {
+async function displaySteps(
+  ctx: DeviceContext,
+  videoConstraints: MediaTrackConstraints,
+  controller: CaptureController | null,
+): Promise<{ stream: MediaStream; finalize: (() => void) | null }> {
   // 12.1 For each requested type: sources available, permission not denied (audio: see the header).
   const surfaces = await listSurfaces(ctx.displayProviders);
   if (surfaces.length === 0) throw new DisplayFailure(domException('NotFoundError', 'no display surface is available to capture'));
@@ -253,15 +257,14 @@ async function displaySteps(ctx: DeviceContext, requested: readonly ('audio' | '
   });
   addTrackSilently(stream, track);
   // 12.7 A capture-session. 12.8 Bind the controller to it.
+  let finalize: (() => void) | null = null;
   if (controller !== null) {
-    const finalize = startCaptureSession(controller, source, surface.displaySurface, ctx.clock);
+    finalize = startCaptureSession(controller, source, surface.displaySurface, ctx.clock);
     ctx.captureControllers.add(controller);
     source.onStopped.push(() => ctx.captureControllers.delete(controller));
-    queueTask(finalize);
   }
-  void requested;
-  // 12.9 Resolve.
-  return stream;
+  // 12.9 Resolve (in a task, with the finalize task queued then).
+  return { stream, finalize };
 }
 
 /** The spec-layer source of a display track: a settings space of its own, tied to the document. */
