@@ -5,7 +5,8 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { X11DisplayProvider, X11DisplaySource, parseX11GrabSize, x11GrabArguments } from '../../../src/sources/display/x11.js';
 import { createMediaDevices } from '../../../src/devices/create-media-devices.js';
 import { getTrackOutput, getTrackSource } from '../../../src/stream/internals.js';
@@ -184,6 +185,26 @@ describe('X11 screen under Xvfb', { skip }, () => {
     };
     assert.equal(await lightPixels('never'), 0);
     assert.ok((await lightPixels('always')) > 0);
+  });
+
+  test('"auto" picks the X screen when DISPLAY is set; a script that stops its track exits by itself', () => {
+    const index = fileURLToPath(new URL('../../../src/index.js', import.meta.url));
+    const code = `
+import { installPolyfill } from ${JSON.stringify(index)};
+installPolyfill({ display: { source: 'auto' } });
+const stream = await navigator.mediaDevices.getDisplayMedia({ video: { height: 120 } });
+const [track] = stream.getVideoTracks();
+const reader = new MediaStreamTrackProcessor({ track }).readable.getReader();
+const { value } = await reader.read();
+console.log('LABEL ' + track.label + ' SIZE ' + value.displayWidth + 'x' + value.displayHeight);
+value.close();
+reader.releaseLock();
+track.stop();
+`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, DISPLAY: display } });
+    assert.equal(r.signal, null, `the script did not exit by itself: ${r.stderr}`);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`LABEL X11 screen ${display} SIZE 160x120`));
   });
 
   test('the X server going away ends the track with an ended event', async () => {
