@@ -12,7 +12,11 @@
  * sizes and rates before smaller ones, the current cursor mode before the others.
  *
  * The displaySurface constraint is ignored here: it only orders the user's choices and "can not
- * be the cause of OverconstrainedError" (screen-capture#dfn-displaysurface).
+ * be the cause of OverconstrainedError" (screen-capture#dfn-displaysurface); so are the
+ * getUserMedia properties the Screen Capture tables do not list (facingMode, deviceId...).
+ *
+ * The audio shared with a surface has two boolean properties (restrictOwnAudio,
+ * suppressLocalAudioPlayback) and a fixed format, so its space is four settings dictionaries.
  */
 import { round10 } from './fitness-distance.js';
 import { selectSettingsFromList } from './select-settings.js';
@@ -69,9 +73,23 @@ function numbers(constraints: MediaTrackConstraints, name: 'width' | 'height' | 
   return out.filter((x) => Number.isFinite(x));
 }
 
-function withoutDisplaySurface(cs: MediaTrackConstraintSet): MediaTrackConstraintSet {
-  const { displaySurface: _ignored, ...rest } = cs as MediaTrackConstraintSet & { displaySurface?: unknown };
-  return rest;
+/**
+ * The members of a set that apply to display tracks: "constraints defined for getUserMedia() do
+ * not apply unless listed here" (screen-capture#constrainable-properties-for-captured-display-surfaces),
+ * and displaySurface never constrains anything.
+ */
+function displayMembers(cs: MediaTrackConstraintSet, names: readonly string[]): MediaTrackConstraintSet {
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(cs)) {
+    if (name !== 'displaySurface' && names.includes(name)) out[name] = (cs as Record<string, unknown>)[name];
+  }
+  return out as MediaTrackConstraintSet;
+}
+
+function displayConstraints(constraints: MediaTrackConstraints, names: readonly string[]): MediaTrackConstraints {
+  const cs: MediaTrackConstraints = displayMembers(constraints, names);
+  if (constraints.advanced) cs.advanced = constraints.advanced.map((set) => displayMembers(set, names));
+  return cs;
 }
 
 /** The aspect-preserving size of the surface with the given width (or height), to the nearest pixel. */
@@ -93,8 +111,7 @@ export function selectDisplaySettings(
   cursorFixed: boolean,
 ): DisplaySelection | { failedConstraint: string } {
   const s = space.surface;
-  const cs: MediaTrackConstraints = withoutDisplaySurface(constraints);
-  if (constraints.advanced) cs.advanced = constraints.advanced.map(withoutDisplaySurface);
+  const cs = displayConstraints(constraints, DISPLAY_VIDEO_PROPERTIES);
   // Sizes: the surface's own, the smallest, and those next to every width / height named.
   const pairs = new Map<string, [number, number]>();
   const add = (p: [number, number]): void => {
@@ -166,5 +183,59 @@ export function displayCapabilities(space: DisplaySpace, settings: MediaTrackSet
     displaySurface: s.displaySurface,
     logicalSurface: s.logicalSurface,
     cursor: [...s.cursor],
+  } as MediaTrackCapabilities;
+}
+
+export interface DisplayAudioSpace {
+  readonly deviceId: string;
+  readonly sampleRate: number;
+  readonly channelCount: number;
+  readonly sampleSize: number;
+}
+
+export interface DisplayAudioState {
+  readonly restrictOwnAudio: boolean;
+  readonly suppressLocalAudioPlayback: boolean;
+}
+
+/** SelectSettings for the audio track of a display capture; the current state wins ties, and is the only one when `fixed`. */
+export function selectDisplayAudioSettings(
+  space: DisplayAudioSpace,
+  constraints: MediaTrackConstraints,
+  current: DisplayAudioState,
+  fixed: boolean,
+): { settings: MediaTrackSettings; format: TrackFormat; state: DisplayAudioState } | { failedConstraint: string } {
+  const cs = displayConstraints(constraints, DISPLAY_AUDIO_PROPERTIES);
+  const states: DisplayAudioState[] = [current];
+  for (const r of fixed ? [] : [false, true]) {
+    for (const p of [false, true]) if (r !== current.restrictOwnAudio || p !== current.suppressLocalAudioPlayback) states.push({ restrictOwnAudio: r, suppressLocalAudioPlayback: p });
+  }
+  const list = states.map(
+    (st) =>
+      ({
+        deviceId: space.deviceId,
+        sampleRate: space.sampleRate,
+        sampleSize: space.sampleSize,
+        channelCount: space.channelCount,
+        restrictOwnAudio: st.restrictOwnAudio,
+        suppressLocalAudioPlayback: st.suppressLocalAudioPlayback,
+      }) as MediaTrackSettings,
+  );
+  const chosen = selectSettingsFromList(list, cs, 'audio');
+  if ('failedConstraint' in chosen) return chosen;
+  return {
+    settings: chosen.settings,
+    format: { kind: 'audio', sampleRate: space.sampleRate, channelCount: space.channelCount },
+    state: states[chosen.index]!,
+  };
+}
+
+/** The capabilities of the audio track of a display capture. */
+export function displayAudioCapabilities(space: DisplayAudioSpace): MediaTrackCapabilities {
+  return {
+    deviceId: space.deviceId,
+    sampleRate: { min: space.sampleRate, max: space.sampleRate },
+    sampleSize: { min: space.sampleSize, max: space.sampleSize },
+    channelCount: { min: space.channelCount, max: space.channelCount },
   } as MediaTrackCapabilities;
 }

@@ -6,25 +6,38 @@
  * (for the "display-capture" feature), or an accepting user when there is none; the surface
  * offered is the first one listed whose type matches the displaySurface constraint, else the
  * first one. Choices made here where the spec leaves them to the user agent:
- * - Audio: no display surface here has audio (as Chrome for a screen on Linux), so `audio` never
- *   adds a track; the spec lets a user agent return video only for an audio+video request, and
- *   forbids an audio track it knows will never carry audio. Step 12.1.1 (NotFoundError when no
- *   source of a type exists) is therefore applied to video only: applied to audio it would
- *   reject {video: true, audio: true}, which the spec allows to succeed with video.
+ * - Audio: by default no display surface here shares audio (as Chrome for a screen on Linux), so
+ *   `audio` adds no track; the spec lets a user agent return video only for an audio+video
+ *   request, and forbids an audio track it knows will never carry audio. The synthetic display
+ *   can be configured to share "system audio" (display.audio): then `audio` adds one track
+ *   unless the systemAudio (monitor) / windowAudio (window) hint says "exclude". Step 12.1.1
+ *   (NotFoundError when no source of a type exists) is applied to video only: applied to audio it
+ *   would reject {video: true, audio: true}, which the spec allows to succeed with video.
  * - The cursor mode is chosen by SelectSettings from the `cursor` constraint ("always" without
  *   one); the other video constraints downscale and decimate (display-settings.ts).
  */
 import { boolean as toBoolean, dictionary, enumeration, describe } from '../webidl/index.js';
 import { convertMediaTrackConstraints } from '../constraints/convert.js';
 import type { MediaTrackConstraints } from '../constraints/types.js';
-import { DISPLAY_AUDIO_PROPERTIES, DISPLAY_FLOOR_VALUES, DISPLAY_VIDEO_PROPERTIES, displayCapabilities, selectDisplaySettings, type DisplaySpace } from '../constraints/display-settings.js';
+import {
+  DISPLAY_AUDIO_PROPERTIES,
+  DISPLAY_FLOOR_VALUES,
+  DISPLAY_VIDEO_PROPERTIES,
+  displayAudioCapabilities,
+  displayCapabilities,
+  selectDisplayAudioSettings,
+  selectDisplaySettings,
+  type DisplayAudioSpace,
+  type DisplayAudioState,
+  type DisplaySpace,
+} from '../constraints/display-settings.js';
 import { OverconstrainedError } from '../errors/overconstrained-error.js';
 import { MediaStream, addTrackSilently } from '../stream/media-stream.js';
 import { constructTrack, observeSource, type MediaStreamTrack } from '../stream/media-stream-track.js';
 import type { TrackSource, ConstrainableSpace } from '../stream/track-source.js';
 import { nextTask, queueTask } from '../stream/tasks.js';
 import { structuredCloneOf } from '../webidl/structured-clone.js';
-import { DeviceOpenError } from '../sources/types.js';
+import { DeviceOpenError, type EngineSource } from '../sources/types.js';
 import type { CursorMode, DisplayEngineSource, DisplayProvider, DisplaySurfaceDescriptor } from '../sources/display/types.js';
 import { CaptureController, bindController, isCaptureController, startCaptureSession } from './capture-controller.js';
 import type { DeviceContext } from './media-devices.js';
@@ -151,7 +164,8 @@ export function getDisplayMedia(ctx: DeviceContext, options: unknown): Promise<M
   if (!ctx.fullyActive) return Promise.reject(domException('InvalidStateError', 'the document is not fully active'));
   if (!ctx.focused) return Promise.reject(domException('InvalidStateError', 'the document does not have focus'));
   // 11-13. The rest runs in parallel; the promise settles in a task.
-  return displaySteps(ctx, constraints.video === true ? {} : constraints.video, controller).then(
+  const audio = constraints.audio === false ? null : constraints.audio === true ? {} : constraints.audio;
+  return displaySteps(ctx, o, constraints.video === true ? {} : constraints.video, audio, controller).then(
     async ({ stream, finalize }) => {
       await nextTask();
       // 12.8.3 then 12.9: the finalize task is queued in the task that resolves p, so the
@@ -193,11 +207,29 @@ function preferredSurfaceTypes(cs: MediaTrackConstraints): string[] {
   return [];
 }
 
+type DisplayAudioSelection = Exclude<ReturnType<typeof selectDisplayAudioSettings>, { failedConstraint: string }>;
+
 const permissionFailure = (why: string): DisplayFailure => new DisplayFailure(domException('NotAllowedError', why));
+
+/** Whether the user is offered the audio of a surface, given the application's hints. */
+function audioOffered(surface: DisplaySurfaceDescriptor, o: DisplayMediaStreamOptions): boolean {
+  if (!surface.audio) return false;
+  if (surface.displaySurface === 'monitor') return o.systemAudio !== 'exclude';
+  if (surface.displaySurface === 'window') return o.windowAudio !== 'exclude';
+  return true;
+}
+
+function openFailure(label: string, e: unknown): DisplayFailure {
+  // Granted, but access failed: a lock is NotReadableError, anything else AbortError.
+  const name = e instanceof DeviceOpenError && e.reason === 'lock' ? 'NotReadableError' : 'AbortError';
+  return new DisplayFailure(domException(name, `could not start capturing ${label}: ${e instanceof Error ? e.message : String(e)}`));
+}
 
 async function displaySteps(
   ctx: DeviceContext,
+  o: DisplayMediaStreamOptions,
   videoConstraints: MediaTrackConstraints,
+  audioConstraints: MediaTrackConstraints | null,
   controller: CaptureController | null,
 ): Promise<{ stream: MediaStream; finalize: (() => void) | null }> {
   // 12.1 For each requested type: sources available, permission not denied (audio: see the header).
@@ -233,12 +265,39 @@ async function displaySteps(
   try {
     engine = await provider.open(surface, { cursor: selection.cursor }, ctx.clock);
   } catch (e) {
-    // Granted, but access failed: a lock is NotReadableError, anything else AbortError.
-    const name = e instanceof DeviceOpenError && e.reason === 'lock' ? 'NotReadableError' : 'AbortError';
-    throw new DisplayFailure(domException(name, `could not start capturing ${surface.label}: ${e instanceof Error ? e.message : String(e)}`));
+    throw openFailure(surface.label, e);
+  }
+  // The audio shared with the surface: at most one track, only when asked for and offered.
+  let audio: { engine: EngineSource; space: DisplayAudioSpace; selection: DisplayAudioSelection } | null = null;
+  if (audioConstraints !== null && provider.openAudio && audioOffered(surface, o)) {
+    let audioEngine: EngineSource;
+    try {
+      audioEngine = await provider.openAudio(surface, ctx.clock);
+    } catch (e) {
+      engine.stop();
+      throw openFailure(`the audio of ${surface.label}`, e);
+    }
+    const config = audioEngine.config;
+    const mode = config && config.kind === 'audio' ? config.mode : { sampleRate: 48000, channelCount: 2, sampleSize: 16 };
+    const audioSpace: DisplayAudioSpace = {
+      deviceId: ctx.identity.deviceId('display-audio', surface.internalId),
+      sampleRate: mode.sampleRate,
+      channelCount: mode.channelCount,
+      sampleSize: mode.sampleSize,
+    };
+    // 12.6 for the audio track.
+    const chosen = selectDisplayAudioSettings(audioSpace, audioConstraints, { restrictOwnAudio: false, suppressLocalAudioPlayback: false }, false);
+    if ('failedConstraint' in chosen) {
+      engine.stop();
+      audioEngine.stop();
+      const failed = chosen.failedConstraint;
+      throw new DisplayFailure(new OverconstrainedError(failed, failed ? `the shared audio cannot satisfy the '${failed}' constraint` : 'the shared audio cannot satisfy the constraints'));
+    }
+    audio = { engine: audioEngine, space: audioSpace, selection: chosen };
   }
   if (ctx.unloaded) {
     engine.stop();
+    audio?.engine.stop();
     throw new DisplayFailure(domException('InvalidStateError', 'the document was unloaded'));
   }
   // The user granted; "granted" is never stored. The surface is live in this document.
@@ -256,6 +315,20 @@ async function displaySteps(
     format: selection.format,
   });
   addTrackSilently(stream, track);
+  if (audio) {
+    const audioSource = createDisplayAudioTrackSource(ctx, audio.engine, audio.space, audio.selection.state, surface.label);
+    ctx.devicesLiveMap.set(audio.space.deviceId, true);
+    ctx.devicesAccessibleMap.set(audio.space.deviceId, true);
+    const audioTrack = constructTrack(audioSource, {
+      source: audioSource,
+      readyState: 'live',
+      enabled: true,
+      constraints: structuredCloneOf(audioConstraints!),
+      settings: audio.selection.settings,
+      format: audio.selection.format,
+    });
+    addTrackSilently(stream, audioTrack);
+  }
   // 12.7 A capture-session. 12.8 Bind the controller to it.
   let finalize: (() => void) | null = null;
   if (controller !== null) {
@@ -265,6 +338,51 @@ async function displaySteps(
   }
   // 12.9 Resolve (in a task, with the finalize task queued then).
   return { stream, finalize };
+}
+
+/** Ties a display source to the document (M#dfn-tie-track-source-to-mediadevices): unloading stops it. */
+function tie(ctx: DeviceContext, source: TrackSource, deviceId: string): void {
+  observeSource(source);
+  ctx.mediaStreamTrackSources.add(source);
+  source.onStopped.push(() => {
+    ctx.mediaStreamTrackSources.delete(source);
+    ctx.devicesLiveMap.set(deviceId, false);
+    ctx.devicesAccessibleMap.set(deviceId, false);
+  });
+}
+
+/** The spec-layer source of the audio shared with a surface: four settings dictionaries (restrictOwnAudio x suppressLocalAudioPlayback). */
+function createDisplayAudioTrackSource(ctx: DeviceContext, engine: EngineSource, space: DisplayAudioSpace, initial: DisplayAudioState, label: string): TrackSource {
+  // Nothing this document plays reaches the synthetic system audio, so both only show in the settings.
+  let state = initial;
+  const constrainable: ConstrainableSpace = {
+    select(constraints, shared) {
+      // Clones share the source: its state is fixed while another track uses it.
+      const r = selectDisplayAudioSettings(space, constraints, state, shared);
+      if ('failedConstraint' in r) return r;
+      return { settings: r.settings, format: r.format, commit: () => (state = r.state) };
+    },
+    capabilities() {
+      return displayAudioCapabilities(space);
+    },
+  };
+  const source: TrackSource = {
+    engine,
+    kind: 'audio',
+    label: `Audio of ${label}`,
+    device: null,
+    space: constrainable,
+    capabilities: {},
+    permission: null,
+    liveTracks: new Set(),
+    stopped: false,
+    onStopped: [],
+    trackClass: null,
+    trackArgs: [],
+    cloneSteps: null,
+  };
+  tie(ctx, source, space.deviceId);
+  return source;
 }
 
 /** The spec-layer source of a display track: a settings space of its own, tied to the document. */
@@ -294,13 +412,6 @@ function createDisplayTrackSource(ctx: DeviceContext, engine: DisplayEngineSourc
     trackArgs: [],
     cloneSteps: null,
   };
-  observeSource(source);
-  // Tie track source to MediaDevices (M#dfn-tie-track-source-to-mediadevices): unloading stops it.
-  ctx.mediaStreamTrackSources.add(source);
-  source.onStopped.push(() => {
-    ctx.mediaStreamTrackSources.delete(source);
-    ctx.devicesLiveMap.set(space.deviceId, false);
-    ctx.devicesAccessibleMap.set(space.deviceId, false);
-  });
+  tie(ctx, source, space.deviceId);
   return source;
 }

@@ -227,13 +227,12 @@ describe('item 47/78: supportedConstraints()', () => {
       'echoCancellation', 'autoGainControl', 'noiseSuppression', 'latency', 'channelCount', 'deviceId', 'groupId',
       'backgroundBlur',
       // screen-capture#extensions-to-mediatracksupportedconstraints (getDisplayMedia tracks have them)
-      'displaySurface', 'logicalSurface', 'cursor',
+      'displaySurface', 'logicalSurface', 'cursor', 'restrictOwnAudio', 'suppressLocalAudioPlayback',
     ];
     assert.deepEqual(Object.keys(s).sort(), [...expected].sort());
     for (const k of expected) assert.equal((s as Record<string, unknown>)[k], true, k);
     assert.equal('volume' in s, false);
     assert.equal('voiceIsolation' in s, false);
-    assert.equal('restrictOwnAudio' in s, false);
   });
   test('a fresh object on each call', () => {
     const a = supportedConstraints();

@@ -4,7 +4,7 @@ import { selectDisplaySettings, displayCapabilities, type DisplaySpace } from '.
 import type { MediaTrackConstraints } from '../../src/constraints/types.js';
 
 const SPACE: DisplaySpace = {
-  surface: { internalId: 's', label: 'S', displaySurface: 'monitor', logicalSurface: true, width: 1920, height: 1080, frameRate: 30, cursor: ['never', 'always', 'motion'] },
+  surface: { internalId: 's', label: 'S', displaySurface: 'monitor', logicalSurface: true, width: 1920, height: 1080, frameRate: 30, cursor: ['never', 'always', 'motion'], audio: false },
   deviceId: 'screen-id',
 };
 

@@ -355,6 +355,27 @@ describe('getDisplayMedia: frames, settings and capabilities', () => {
     stopAll(stream);
   });
 
+  test('MEDIACAPTURE_DEVICES can configure the display ("display" member), and bad values are TypeErrors', async () => {
+    const saved = process.env.MEDIACAPTURE_DEVICES;
+    try {
+      process.env.MEDIACAPTURE_DEVICES = JSON.stringify({ cameras: 0, display: { width: 800, height: 600, frameRate: 15 } });
+      const { mediaDevices } = setup();
+      const stream = await mediaDevices.getDisplayMedia();
+      const s = videoTrack(stream).getSettings();
+      assert.deepEqual([s.width, s.height, s.frameRate], [800, 600, 15]);
+      stopAll(stream);
+      assert.equal((await mediaDevices.enumerateDevices()).filter((d) => d.kind === 'videoinput').length, 0);
+      process.env.MEDIACAPTURE_DEVICES = JSON.stringify({ display: { width: -4 } });
+      assert.throws(() => setup(), /MEDIACAPTURE_DEVICES\.display\.width/);
+    } finally {
+      if (saved === undefined) delete process.env.MEDIACAPTURE_DEVICES;
+      else process.env.MEDIACAPTURE_DEVICES = saved;
+    }
+    assert.throws(() => setup({ display: { source: 'screen' as never } }), /display\.source/);
+    assert.throws(() => setup({ display: { frameRate: 0 } }), /display\.frameRate/);
+    assert.throws(() => setup({ display: { displaySurface: 'tab' as never } }), /display\.displaySurface/);
+  });
+
   test('unloading the document ends the display capture', async () => {
     const provider = new SyntheticDisplayProvider({ width: 64, height: 36 });
     const { mediaDevices, controller } = setup({ display: [provider] });
@@ -362,6 +383,88 @@ describe('getDisplayMedia: frames, settings and capabilities', () => {
     controller.unload();
     assert.equal(track.readyState, 'ended');
     assert.equal(provider.openSources.length, 0);
+  });
+});
+
+describe('getDisplayMedia: audio shared with the surface', () => {
+  test('by default no surface shares audio: {video: true, audio: true} gives video only', async () => {
+    const { mediaDevices } = setup();
+    const stream = await mediaDevices.getDisplayMedia({ video: true, audio: true });
+    assert.deepEqual(stream.getTracks().map((t) => t.kind), ['video']);
+    stopAll(stream);
+  });
+
+  test('a synthetic display with system audio: one audio track of a 48 kHz stereo chord', async () => {
+    const clock = new VirtualClock();
+    const { mediaDevices } = setup({ clock, display: { width: 64, height: 36, audio: true } });
+    const stream = await mediaDevices.getDisplayMedia({ video: true, audio: true });
+    assert.deepEqual(stream.getTracks().map((t) => t.kind), ['video', 'audio']);
+    const [audio] = stream.getAudioTracks() as MediaStreamTrack[];
+    const settings = audio!.getSettings();
+    assert.deepEqual(
+      [settings.sampleRate, settings.channelCount, settings.restrictOwnAudio, settings.suppressLocalAudioPlayback],
+      [48000, 2, false, false],
+    );
+    assert.equal(typeof settings.deviceId, 'string');
+    assert.notEqual(settings.deviceId, videoTrack(stream).getSettings().deviceId);
+    assert.equal(audio!.getCapabilities().deviceId, settings.deviceId);
+    let peak = 0, frames = 0, channels = 0;
+    const unsubscribe = getTrackOutput(audio!).subscribe({
+      frame: (f: unknown) => {
+        const data = f as import('../../src/media/audio-data.js').AudioData;
+        const plane = new Float32Array(data.numberOfFrames);
+        data.copyTo(plane, { planeIndex: 0, format: 'f32-planar' });
+        for (const v of plane) peak = Math.max(peak, Math.abs(v));
+        frames += data.numberOfFrames;
+        channels = data.numberOfChannels;
+        data.close();
+      },
+      end() {},
+    });
+    clock.advance(1000);
+    unsubscribe();
+    assert.equal(frames, 48000);
+    assert.equal(channels, 2);
+    assert.ok(peak > 0.2 && peak <= 0.25 + 1e-6, `peak ${peak}`);
+    // The tracks stop separately.
+    audio!.stop();
+    assert.equal(videoTrack(stream).readyState, 'live');
+    stopAll(stream);
+    assert.equal(clock.pendingTimers, 0);
+  });
+
+  test('no audio track unless audio is asked for and offered (systemAudio / windowAudio "exclude")', async () => {
+    const { mediaDevices } = setup({ display: { width: 64, height: 36, audio: true } });
+    for (const options of [{ video: true }, { audio: false }, { audio: true, systemAudio: 'exclude' as const }]) {
+      const stream = await mediaDevices.getDisplayMedia(options);
+      assert.deepEqual(stream.getTracks().map((t) => t.kind), ['video'], j(options));
+      stopAll(stream);
+    }
+    // windowAudio is the hint for window surfaces; systemAudio for monitors.
+    const windowed = setup({ display: { width: 64, height: 36, audio: true, displaySurface: 'window' } }).mediaDevices;
+    const excluded = await windowed.getDisplayMedia({ audio: true, windowAudio: 'exclude', systemAudio: 'include' });
+    assert.equal(excluded.getAudioTracks().length, 0);
+    stopAll(excluded);
+    const included = await windowed.getDisplayMedia({ audio: true, systemAudio: 'exclude' });
+    assert.equal(included.getAudioTracks().length, 1);
+    stopAll(included);
+  });
+
+  test('restrictOwnAudio and suppressLocalAudioPlayback are constrainable; min/exact on them are TypeErrors', async () => {
+    const { mediaDevices } = setup({ display: { width: 64, height: 36, audio: true } });
+    const stream = await mediaDevices.getDisplayMedia({ audio: { restrictOwnAudio: true, sampleRate: { exact: 8000 } } });
+    const [audio] = stream.getAudioTracks() as MediaStreamTrack[];
+    // getUserMedia's constraints do not apply to display tracks: the exact sampleRate is ignored.
+    assert.deepEqual([audio!.getSettings().restrictOwnAudio, audio!.getSettings().sampleRate], [true, 48000]);
+    await audio!.applyConstraints({ suppressLocalAudioPlayback: { exact: true } });
+    assert.deepEqual([audio!.getSettings().restrictOwnAudio, audio!.getSettings().suppressLocalAudioPlayback], [false, true]);
+    // A clone shares the source: its state cannot change alone.
+    const clone = audio!.clone();
+    const e = await rejection(clone.applyConstraints({ suppressLocalAudioPlayback: { exact: false } }));
+    assert.ok(e instanceof OverconstrainedError && e.constraint === 'suppressLocalAudioPlayback', String(e));
+    clone.stop();
+    stopAll(stream);
+    await alreadyRejected(mediaDevices.getDisplayMedia({ audio: { restrictOwnAudio: { exact: true } } }), isTypeError);
   });
 });
 

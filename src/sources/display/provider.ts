@@ -8,13 +8,16 @@
  *
  * Other members: "width", "height" (synthetic), "frameRate" (both), "displaySurface"
  * ('monitor' | 'window' | 'browser', synthetic; what the surface reports itself as), "label"
- * (synthetic), "x11Display", "ffmpeg" (x11). Also read as the "display" member of
+ * (synthetic), "audio" (synthetic: true to share "system audio" with the surface, a quiet
+ * 440 + 660 Hz chord at 48 kHz stereo, when getDisplayMedia asks for audio; default false, as
+ * Chrome gives no audio for a screen on Linux), "x11Display", "ffmpeg" (x11). Also read as the "display" member of
  * MEDIACAPTURE_DEVICES for zero-code use.
  */
 import type { Clock } from '../../media/clock.js';
 import { videoFormatProblem } from '../../media/limits.js';
-import { DeviceOpenError } from '../types.js';
+import { DeviceOpenError, type EngineSource } from '../types.js';
 import { SyntheticDisplaySource } from './synthetic-display.js';
+import { SyntheticAudioSource } from '../synthetic/audio.js';
 import { X11DisplayProvider } from './x11.js';
 import {
   CURSOR_MODES,
@@ -33,6 +36,7 @@ export interface DisplayConfig {
   frameRate?: number;
   displaySurface?: DisplaySurfaceType;
   label?: string;
+  audio?: boolean;
   x11Display?: string;
   ffmpeg?: string;
 }
@@ -59,6 +63,7 @@ export class SyntheticDisplayProvider implements DisplayProvider {
       height,
       frameRate,
       cursor: CURSOR_MODES,
+      audio: config.audio === true,
     });
   }
 
@@ -78,7 +83,16 @@ export class SyntheticDisplayProvider implements DisplayProvider {
     this.#open.add(source);
     return source;
   }
+
+  /** The "system audio" shared with the synthetic desktop: a quiet two-tone chord, 48 kHz stereo. */
+  async openAudio(surface: DisplaySurfaceDescriptor, clock: Clock): Promise<EngineSource> {
+    if (surface.internalId !== this.#surface.internalId || !this.#surface.audio) throw new DeviceOpenError(`${surface.label} shares no audio`, 'other');
+    return new SyntheticAudioSource({ kind: 'audio', mode: SYSTEM_AUDIO_MODE }, clock, { signal: 'tone', toneFrequency: [440, 660], amplitude: 0.25 });
+  }
 }
+
+/** The synthetic system audio's format. */
+export const SYSTEM_AUDIO_MODE = Object.freeze({ sampleRate: 48000, channelCount: 2, sampleSize: 16, latency: 0.01 });
 
 /** "auto": the X11 screen if it can be grabbed, else the synthetic desktop. */
 class AutoDisplayProvider implements DisplayProvider {
@@ -99,6 +113,10 @@ class AutoDisplayProvider implements DisplayProvider {
   open(surface: DisplaySurfaceDescriptor, options: DisplayOpenOptions, clock: Clock): Promise<DisplayEngineSource> {
     return surface.internalId.startsWith('x11:') ? this.#x11.open(surface, options, clock) : this.#synthetic.open(surface, options, clock);
   }
+
+  openAudio(surface: DisplaySurfaceDescriptor, clock: Clock): Promise<EngineSource> {
+    return this.#synthetic.openAudio(surface, clock);
+  }
 }
 
 function fail(where: string, what: string): never {
@@ -109,7 +127,7 @@ function fail(where: string, what: string): never {
 export function validateDisplayConfig(config: unknown, where: string): asserts config is DisplayConfig {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) fail(where, 'expected an object');
   const c = config as Record<string, unknown>;
-  const known = ['source', 'width', 'height', 'frameRate', 'displaySurface', 'label', 'x11Display', 'ffmpeg'];
+  const known = ['source', 'width', 'height', 'frameRate', 'displaySurface', 'label', 'audio', 'x11Display', 'ffmpeg'];
   for (const k of Object.keys(c)) if (!known.includes(k)) fail(where, `unknown member '${k}'`);
   if (c.source !== undefined && !['synthetic', 'x11', 'auto', 'none'].includes(c.source as string)) {
     fail(`${where}.source`, `expected 'synthetic', 'x11', 'auto' or 'none', got ${JSON.stringify(c.source)}`);
@@ -125,6 +143,7 @@ export function validateDisplayConfig(config: unknown, where: string): asserts c
   if (c.displaySurface !== undefined && !DISPLAY_SURFACE_TYPES.includes(c.displaySurface as DisplaySurfaceType)) {
     fail(`${where}.displaySurface`, `expected 'monitor', 'window' or 'browser', got ${JSON.stringify(c.displaySurface)}`);
   }
+  if (c.audio !== undefined && typeof c.audio !== 'boolean') fail(`${where}.audio`, `expected a boolean, got ${JSON.stringify(c.audio)}`);
   for (const k of ['label', 'x11Display', 'ffmpeg'] as const) if (c[k] !== undefined && typeof c[k] !== 'string') fail(`${where}.${k}`, 'expected a string');
 }
 

@@ -28,6 +28,8 @@ export interface DisplaySurfaceDescriptor {
   readonly frameRate: number;
   /** The cursor modes this surface can be captured with (the `cursor` capability). */
   readonly cursor: readonly CursorMode[];
+  /** Whether audio can be shared with this surface (its provider implements openAudio). */
+  readonly audio: boolean;
 }
 
 /** A running display capture: an EngineSource whose cursor drawing can be chosen. */
@@ -48,4 +50,6 @@ export interface DisplayProvider {
   list(): Promise<readonly DisplaySurfaceDescriptor[]>;
   /** Starts capturing a surface. Throws DeviceOpenError on failure. */
   open(surface: DisplaySurfaceDescriptor, options: DisplayOpenOptions, clock: Clock): Promise<DisplayEngineSource>;
+  /** Starts capturing the audio shared with a surface whose `audio` is true. Throws DeviceOpenError on failure. */
+  openAudio?(surface: DisplaySurfaceDescriptor, clock: Clock): Promise<EngineSource>;
 }

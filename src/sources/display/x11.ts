@@ -265,6 +265,8 @@ export class X11DisplayProvider implements DisplayProvider {
       height: size.height,
       frameRate: this.#frameRate,
       cursor: X11_CURSOR_MODES,
+      // The screen's sound is the sound server's business (a monitor source there), not x11grab's.
+      audio: false,
     });
   }
 
