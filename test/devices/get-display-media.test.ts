@@ -376,6 +376,35 @@ describe('getDisplayMedia: frames, settings and capabilities', () => {
     assert.throws(() => setup({ display: { displaySurface: 'tab' as never } }), /display\.displaySurface/);
   });
 
+  test('an inaccessible surface mutes its tracks (black frames), a closed one ends them', async () => {
+    const clock = new VirtualClock();
+    const provider = new SyntheticDisplayProvider({ width: 64, height: 36, frameRate: 10 });
+    const { mediaDevices } = setup({ clock, display: [provider] });
+    const track = videoTrack(await mediaDevices.getDisplayMedia());
+    const events: string[] = [];
+    for (const type of ['mute', 'unmute', 'ended']) track.addEventListener(type, () => events.push(type));
+    const rec = record(track);
+    provider.setAccessible(false);
+    assert.equal(track.muted, false, 'the muted state changes in a queued task');
+    await tick();
+    assert.equal(track.muted, true);
+    clock.advance(200);
+    const black = await i420Planes(rec.frames[rec.frames.length - 1]!);
+    assert.ok(black.y.every((v) => v === 16), 'muted tracks get black frames');
+    provider.setAccessible(true);
+    await tick();
+    clock.advance(200);
+    const lit = await i420Planes(rec.frames[rec.frames.length - 1]!);
+    assert.ok(lit.y.some((v) => v !== 16));
+    provider.closeSurface();
+    await tick();
+    assert.deepEqual(events, ['mute', 'unmute', 'ended']);
+    assert.equal(track.readyState, 'ended');
+    assert.equal(provider.openSources.length, 0);
+    assert.equal(clock.pendingTimers, 0);
+    rec.stop();
+  });
+
   test('unloading the document ends the display capture', async () => {
     const provider = new SyntheticDisplayProvider({ width: 64, height: 36 });
     const { mediaDevices, controller } = setup({ display: [provider] });

@@ -71,6 +71,17 @@ export class SyntheticDisplayProvider implements DisplayProvider {
     return [this.#surface];
   }
 
+  /** The surface becomes inaccessible (true: e.g. minimized) or accessible again: capturing tracks are muted meanwhile. */
+  setAccessible(accessible: boolean): void {
+    if (typeof accessible !== 'boolean') throw new TypeError('setAccessible: expected a boolean');
+    for (const s of this.openSources) s.setSurfaceAccessible(accessible);
+  }
+
+  /** The surface closes for good: capturing tracks end. */
+  closeSurface(): void {
+    for (const s of this.openSources) s.closeSurface();
+  }
+
   /** Sources opened and not stopped yet (tests check that stopping tracks releases them). */
   get openSources(): readonly SyntheticDisplaySource[] {
     return [...this.#open].filter((s) => !s.stopped);

@@ -66,6 +66,19 @@ export class SyntheticDisplaySource extends ClockedSource implements DisplayEngi
     this.#cursor = mode;
   }
 
+  /**
+   * The surface becomes inaccessible for a while (minimized, a screen lock) or accessible again:
+   * its tracks are muted and get black frames meanwhile (screen-capture#closed-and-minimized-display-surfaces).
+   */
+  setSurfaceAccessible(accessible: boolean): void {
+    this.setMuted(!accessible);
+  }
+
+  /** The surface went away for good (its window closed): the tracks end. */
+  closeSurface(): void {
+    this.endSource('the display surface was closed');
+  }
+
   /** The display's geometry (for tests that look for the windows and the cursor). */
   get layout(): DesktopLayout {
     return this.#layout;
