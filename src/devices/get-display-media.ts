@@ -159,7 +159,7 @@ export function getDisplayMedia(ctx: DeviceContext, options: unknown): Promise<M
     const error = checkDisplayConstraints(cs, which);
     if (error) return Promise.reject(error);
   }
-  // 9. requestedMediaTypes: video, and audio unless false; no surface here has audio (see the header).
+  // 9. requestedMediaTypes: video, and audio unless false (an audio track only where a surface shares audio; see the header).
   // 10. The document must be fully active and have focus.
   if (!ctx.fullyActive) return Promise.reject(domException('InvalidStateError', 'the document is not fully active'));
   if (!ctx.focused) return Promise.reject(domException('InvalidStateError', 'the document does not have focus'));
