@@ -143,6 +143,8 @@ export function selectDisplaySettings(
       logicalSurface: s.logicalSurface,
       cursor: c,
       deviceId: space.deviceId,
+      // idl/screen-capture.idl (newer than the text): the surfaces here have 96 dpi pixels, one CSS pixel each.
+      screenPixelRatio: 1,
     }) as MediaTrackSettings;
   const list: MediaTrackSettings[] = [];
   const cursorOf: CursorMode[] = [];

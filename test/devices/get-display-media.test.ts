@@ -281,7 +281,7 @@ describe('getDisplayMedia: frames, settings and capabilities', () => {
     assert.equal(caps.logicalSurface, true);
     assert.deepEqual(
       Object.keys(videoTrack(stream).getSettings()).sort(),
-      ['aspectRatio', 'cursor', 'deviceId', 'displaySurface', 'frameRate', 'height', 'logicalSurface', 'resizeMode', 'width'],
+      ['aspectRatio', 'cursor', 'deviceId', 'displaySurface', 'frameRate', 'height', 'logicalSurface', 'resizeMode', 'screenPixelRatio', 'width'],
     );
     stopAll(stream);
   });
