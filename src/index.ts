@@ -40,6 +40,16 @@ export type { AudioReadableOptions, VideoReadableOptions, AudioFromReadableOptio
 export { FileProvider } from './sources/file/provider.js';
 export { PulseProvider } from './sources/pulse/provider.js';
 export { V4l2Provider } from './sources/v4l2/provider.js';
+
+// Screen capture (getDisplayMedia is on MediaDevices).
+export { CaptureController } from './devices/capture-controller.js';
+export type { CaptureStartFocusBehavior } from './devices/capture-controller.js';
+export type { DisplayMediaStreamOptions } from './devices/get-display-media.js';
+export { SyntheticDisplayProvider, createDisplayProviders } from './sources/display/provider.js';
+export type { DisplayConfig } from './sources/display/provider.js';
+export { X11DisplayProvider } from './sources/display/x11.js';
+export type { X11ProviderOptions } from './sources/display/x11.js';
+export type { DisplayProvider, DisplaySurfaceDescriptor, DisplayEngineSource, DisplaySurfaceType, CursorMode } from './sources/display/types.js';
 export * from './webaudio/index.js';
 export * from './elements/index.js';
 export * from './recording/index.js';

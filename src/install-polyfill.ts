@@ -23,6 +23,7 @@ import * as webaudio from './webaudio/index.js';
 import { installElements } from './elements/install.js';
 import { MediaRecorder } from './recording/media-recorder.js';
 import { BlobEvent } from './recording/blob-event.js';
+import { CaptureController } from './devices/capture-controller.js';
 
 export interface InstallPolyfillOptions extends CreateMediaDevicesOptions {
   /** Replace globals that already exist (default false: keep them). */
@@ -46,6 +47,7 @@ const INTERFACES: Record<string, unknown> = {
   MediaStreamTrackGenerator,
   MediaRecorder,
   BlobEvent,
+  CaptureController,
   // Every Web Audio interface object (AudioContext, OfflineAudioContext, the nodes, AudioParam...).
   ...Object.fromEntries(Object.entries(webaudio).filter(([, v]) => typeof v === 'function')),
 };

@@ -1,8 +1,9 @@
 /**
  * The constrainable properties this library knows: those of mediacapture-main
  * (mediacapture-main#constrainable-properties), which it supports, and the members that
- * Media Capture Extensions and Screen Capture add to MediaTrackConstraintSet, which it converts
- * but does not support (fitness distance rule 1 gives them 0).
+ * Media Capture Extensions and Screen Capture add to MediaTrackConstraintSet. It supports the
+ * properties of Screen Capture (displaySurface, logicalSurface, cursor, restrictOwnAudio,
+ * suppressLocalAudioPlayback); the others it converts but does not support (fitness distance rule 1 gives them 0).
  */
 
 /** The WebIDL type of the property's MediaTrackConstraintSet member. */
@@ -42,12 +43,12 @@ const table: readonly PropertyInfo[] = [
   { name: 'voiceIsolation', type: 'boolean', kind: 'audio', supported: false },
   { name: 'humanFaceDetectionMode', type: 'string', kind: 'video', supported: false },
   { name: 'backgroundSegmentationMask', type: 'boolean', kind: 'video', supported: false },
-  // screen-capture (idl/screen-capture.idl)
-  { name: 'displaySurface', type: 'string', kind: 'video', supported: false },
-  { name: 'logicalSurface', type: 'boolean', kind: 'video', supported: false },
-  { name: 'cursor', type: 'string', kind: 'video', supported: false },
-  { name: 'restrictOwnAudio', type: 'boolean', kind: 'audio', supported: false },
-  { name: 'suppressLocalAudioPlayback', type: 'boolean', kind: 'audio', supported: false },
+  // screen-capture (idl/screen-capture.idl): display tracks (and the audio shared with them) have these settings.
+  { name: 'displaySurface', type: 'string', kind: 'video', supported: true },
+  { name: 'logicalSurface', type: 'boolean', kind: 'video', supported: true },
+  { name: 'cursor', type: 'string', kind: 'video', supported: true },
+  { name: 'restrictOwnAudio', type: 'boolean', kind: 'audio', supported: true },
+  { name: 'suppressLocalAudioPlayback', type: 'boolean', kind: 'audio', supported: true },
 ];
 
 export const PROPERTIES: ReadonlyMap<string, PropertyInfo> = new Map(table.map((p) => [p.name, p]));

@@ -14,6 +14,9 @@ import { V4l2Provider } from '../sources/v4l2/provider.js';
 import { PermissionController, type PermissionsInit, type CapturePermissionName } from '../permissions/permission-controller.js';
 import { DeviceIdentity } from './device-identity.js';
 import { DeviceContext, MediaDevices } from './media-devices.js';
+import { createDisplayProviders, type DisplayConfig } from '../sources/display/provider.js';
+import type { DisplayProvider } from '../sources/display/types.js';
+import { disableFocusChange } from './capture-controller.js';
 
 /**
  * The device set: the synthetic configuration (src/sources/synthetic/config.ts) extended with
@@ -31,6 +34,10 @@ import { DeviceContext, MediaDevices } from './media-devices.js';
  *                           directory. The file's format is the device's only native mode; it
  *                           plays looped. A missing or unsupported file is a TypeError here.
  *
+ *   "display": { ... }      what getDisplayMedia captures (src/sources/display/provider.ts):
+ *                           the synthetic desktop by default, or the X11 screen ("source": "x11"
+ *                           or "auto"); display surfaces are never listed by enumerateDevices()
+ *
  * Devices are listed real first, then file-backed, then synthetic (the remaining entries and
  * counts, with the synthetic defaults when a kind is not given at all). The first kind-default
  * among them stays the system default: a real default microphone comes before a file or synthetic one.
@@ -40,6 +47,8 @@ export interface MediaDevicesConfig {
   cameras?: number | (SyntheticCameraConfig | FileCameraConfig)[];
   speakers?: SyntheticDevicesConfig['speakers'];
   real?: boolean;
+  /** What getDisplayMedia captures (default: the synthetic desktop). */
+  display?: DisplayConfig;
 }
 
 export interface CreateMediaDevicesOptions {
@@ -57,8 +66,22 @@ export interface CreateMediaDevicesOptions {
   deviceIdKey?: string | Uint8Array;
   /** The clock sources run on. Default: a RealClock. */
   clock?: Clock;
-  /** Initial document state. */
-  document?: { visible?: boolean; focused?: boolean; allow?: { camera?: boolean; microphone?: boolean } };
+  /**
+   * What getDisplayMedia captures: a DisplayConfig (the synthetic desktop by default; the X11
+   * screen with { source: 'x11' } or 'auto'), display providers of your own, or false for none
+   * (NotFoundError). Overrides devices.display.
+   */
+  display?: DisplayConfig | readonly DisplayProvider[] | false;
+  /**
+   * Initial document state. `requireUserActivation`: getDisplayMedia needs transient activation
+   * (controller.activate(), a user gesture); by default the document always counts as activated.
+   */
+  document?: {
+    visible?: boolean;
+    focused?: boolean;
+    requireUserActivation?: boolean;
+    allow?: { camera?: boolean; microphone?: boolean; 'display-capture'?: boolean };
+  };
 }
 
 export interface MediaDevicesController {
@@ -73,8 +96,14 @@ export interface MediaDevicesController {
   setFocused(focused: boolean): void;
   /** Fully active or not (e.g. in the back/forward cache). */
   setFullyActive(active: boolean): void;
-  /** Permissions policy: whether the document may use "camera" / "microphone". */
-  allowFeature(name: CapturePermissionName, allowed: boolean): void;
+  /** Permissions policy: whether the document may use "camera" / "microphone" / "display-capture". */
+  allowFeature(name: CapturePermissionName | 'display-capture', allowed: boolean): void;
+  /** Whether getDisplayMedia needs transient activation (a user gesture, activate()) from now on. */
+  requireUserActivation(required: boolean): void;
+  /** A user gesture: transient activation for TRANSIENT_ACTIVATION_DURATION_MS on the clock. */
+  activate(): void;
+  /** Whether the document has transient activation now. */
+  hasTransientActivation(): boolean;
   /** Unloads the document: "stop all sources", pending waits reject, device watching stops. */
   unload(): void;
   /** mediacapture-main#context-is-capturing */
@@ -112,13 +141,18 @@ export function createMediaDevices(options: CreateMediaDevicesOptions = {}): Med
   let layers: DeviceProvider[];
   if (options.real !== undefined) toBool(options.real, 'createMediaDevices: real');
   let real = options.real === true;
+  let displayConfig: DisplayConfig | undefined;
+  let displayWhere = 'createMediaDevices: devices.display';
   if (options.providers !== undefined) {
     if (!Array.isArray(options.providers)) throw new TypeError('createMediaDevices: providers must be an array of DeviceProviders');
     layers = [...options.providers];
     provider = (layers.find((p) => p instanceof SyntheticProvider) as SyntheticProvider | undefined) ?? null;
   } else {
     const fromEnv = options.devices === undefined;
-    const built = configuredProviders(fromEnv ? devicesFromEnvironment() : options.devices, fromEnv ? ENV_VARIABLE : 'createMediaDevices: devices');
+    const config = fromEnv ? devicesFromEnvironment() : options.devices;
+    if (isObject(config) && config.display !== undefined) displayConfig = config.display as DisplayConfig;
+    displayWhere = fromEnv ? `${ENV_VARIABLE}.display` : 'createMediaDevices: devices.display';
+    const built = configuredProviders(config, fromEnv ? ENV_VARIABLE : 'createMediaDevices: devices');
     provider = built.synthetic;
     layers = built.providers;
     real ||= built.real;
@@ -127,8 +161,15 @@ export function createMediaDevices(options: CreateMediaDevicesOptions = {}): Med
   const providers: readonly DeviceProvider[] = layers.length > 1 && (real || options.providers === undefined) ? [new LayeredProvider(layers)] : layers;
   const permissions = options.permissions instanceof PermissionController ? options.permissions : new PermissionController(options.permissions);
   const clock = options.clock ?? new RealClock();
-  const ctx = new DeviceContext({ providers, permissions, identity: new DeviceIdentity(origin, options.deviceIdKey), clock });
+  let displayProviders: readonly DisplayProvider[];
+  if (options.display === false) displayProviders = [];
+  else if (Array.isArray(options.display)) displayProviders = [...(options.display as readonly DisplayProvider[])];
+  else if (options.display !== undefined) displayProviders = createDisplayProviders(options.display as DisplayConfig, 'createMediaDevices: display');
+  else displayProviders = createDisplayProviders(displayConfig, displayWhere);
+  const ctx = new DeviceContext({ providers, permissions, identity: new DeviceIdentity(origin, options.deviceIdKey), clock, displayProviders });
   const doc = options.document ?? {};
+  if (doc.requireUserActivation !== undefined) ctx.activationRequired = toBool(doc.requireUserActivation, 'document.requireUserActivation');
+  if (doc.allow?.['display-capture'] !== undefined) ctx.policy['display-capture'] = toBool(doc.allow['display-capture'], "document.allow['display-capture']");
   if (doc.visible !== undefined) ctx.visible = toBool(doc.visible, 'document.visible');
   if (doc.focused !== undefined) ctx.focused = toBool(doc.focused, 'document.focused');
   if (doc.allow?.camera !== undefined) ctx.policy.camera = toBool(doc.allow.camera, 'document.allow.camera');
@@ -149,6 +190,8 @@ export function createMediaDevices(options: CreateMediaDevicesOptions = {}): Med
     },
     setFocused(focused) {
       ctx.focused = toBool(focused, 'setFocused');
+      // screen-capture: when the top-level document loses focus, its CaptureControllers may no longer change focus.
+      if (!ctx.focused) for (const c of [...ctx.captureControllers]) disableFocusChange(c);
       ctx.stateChanged();
     },
     setFullyActive(active) {
@@ -157,8 +200,17 @@ export function createMediaDevices(options: CreateMediaDevicesOptions = {}): Med
       ctx.stateChanged();
     },
     allowFeature(name, allowed) {
-      if (name !== 'camera' && name !== 'microphone') throw new TypeError(`allowFeature: unknown feature ${JSON.stringify(name)}`);
+      if (name !== 'camera' && name !== 'microphone' && name !== 'display-capture') throw new TypeError(`allowFeature: unknown feature ${JSON.stringify(name)}`);
       ctx.policy[name] = toBool(allowed, 'allowFeature');
+    },
+    requireUserActivation(required) {
+      ctx.activationRequired = toBool(required, 'requireUserActivation');
+    },
+    activate() {
+      ctx.activate();
+    },
+    hasTransientActivation() {
+      return ctx.hasTransientActivation();
     },
     unload() {
       ctx.unload();
@@ -203,7 +255,7 @@ function configuredProviders(config: MediaDevicesConfig | undefined, where: stri
     return { providers: [synthetic], synthetic, real: false };
   }
   if (!isObject(config)) throw new TypeError(`${where}: expected an object`);
-  const { real, ...rest } = config;
+  const { real, display: _display, ...rest } = config;
   if (real !== undefined && typeof real !== 'boolean') throw new TypeError(`${where}.real: expected a boolean, got ${JSON.stringify(real)}`);
   const fileMics: FileMicrophoneConfig[] = [];
   const fileCams: FileCameraConfig[] = [];

@@ -33,13 +33,21 @@ import { createInputDeviceInfo, createMediaDeviceInfo } from './input-device-inf
 import { createDeviceChangeEvent } from './device-change-event.js';
 import { MediaEventTarget } from '../webidl/event-target.js';
 import { structuredCloneOf } from '../webidl/structured-clone.js';
+import type { DisplayProvider } from '../sources/display/types.js';
+import type { CaptureController } from './capture-controller.js';
+import { getDisplayMedia, type DisplayMediaStreamOptions } from './get-display-media.js';
 
 export interface DeviceContextInit {
   providers: readonly DeviceProvider[];
   permissions: PermissionController;
   identity: DeviceIdentity;
   clock: Clock;
+  /** Where getDisplayMedia finds display surfaces (none: NotFoundError). */
+  displayProviders?: readonly DisplayProvider[];
 }
+
+/** How long a user gesture gives the document transient activation (HTML leaves it to the UA; Chrome uses 5 s). */
+export const TRANSIENT_ACTIVATION_DURATION_MS = 5000;
 
 type Kind = 'audio' | 'video';
 
@@ -76,6 +84,7 @@ export class DeviceContext {
   readonly permissions: PermissionController;
   readonly identity: DeviceIdentity;
   readonly clock: Clock;
+  readonly displayProviders: readonly DisplayProvider[];
   mediaDevices!: MediaDevices;
 
   // Document model.
@@ -83,7 +92,16 @@ export class DeviceContext {
   visible = true;
   focused = true;
   unloaded = false;
-  readonly policy = { camera: true, microphone: true };
+  readonly policy = { camera: true, microphone: true, 'display-capture': true };
+  /**
+   * Transient activation (html#transient-activation), which getDisplayMedia requires. Unless the
+   * embedder asks for gestures, the document always counts as activated; otherwise only within
+   * TRANSIENT_ACTIVATION_DURATION_MS (on the clock) after activate().
+   */
+  activationRequired = false;
+  activationExpiresAt = -Infinity;
+  /** CaptureControllers bound to a running capture-session of this document. */
+  readonly captureControllers = new Set<CaptureController>();
 
   // mediacapture-main#dfn-create-a-mediadevices slots.
   readonly devicesLiveMap = new Map<string, boolean>();
@@ -109,6 +127,7 @@ export class DeviceContext {
     this.permissions = init.permissions;
     this.identity = init.identity;
     this.clock = init.clock;
+    this.displayProviders = init.displayProviders ?? [];
     for (const name of ['camera', 'microphone'] as const) this.kindsAccessibleMap.set(name, this.permissions.query(name) === 'granted');
     // [[storedDeviceList]]: the devices available now (providers answer asynchronously).
     this.#ready = this.listDevices().then(
@@ -165,6 +184,16 @@ export class DeviceContext {
   /** mediacapture-main#device-enumeration-can-proceed (without the optional early `true`). */
   enumerationCanProceed(): boolean {
     return this.isInView();
+  }
+
+  /** html#transient-activation, as modelled here (see activationRequired). */
+  hasTransientActivation(): boolean {
+    return !this.activationRequired || this.clock.now() < this.activationExpiresAt;
+  }
+
+  /** A user gesture (html#activation-notification): transient activation for its duration. */
+  activate(): void {
+    this.activationExpiresAt = this.clock.now() + TRANSIENT_ACTIVATION_DURATION_MS;
   }
 
   /** mediacapture-main#dfn-has-system-focus */
@@ -773,11 +802,22 @@ export class MediaDevices extends MediaEventTarget {
       },
     );
   }
+
+  // screen-capture#dom-mediadevices-getdisplaymedia (src/devices/get-display-media.ts)
+  getDisplayMedia(options?: Partial<DisplayMediaStreamOptions>): Promise<MediaStream> {
+    let ctx: DeviceContext;
+    try {
+      ctx = brand(contexts, this, 'MediaDevices', 'getDisplayMedia');
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return getDisplayMedia(ctx, options);
+  }
 }
 
 defineEventHandler(MediaDevices, 'devicechange', 'MediaDevices');
 toStringTag(MediaDevices, 'MediaDevices');
-exposeMembers(MediaDevices, ['enumerateDevices', 'getSupportedConstraints', 'getUserMedia']);
+exposeMembers(MediaDevices, ['enumerateDevices', 'getSupportedConstraints', 'getUserMedia', 'getDisplayMedia']);
 
 export function contextOf(mediaDevices: MediaDevices): DeviceContext {
   return brand(contexts, mediaDevices, 'MediaDevices', 'context');

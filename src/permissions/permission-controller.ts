@@ -10,14 +10,21 @@
  *
  * Changing a state away from 'granted' runs the device permission revocation algorithm
  * (M#dfn-device-permission-revocation-algorithm) through the registered listeners.
+ *
+ * "display-capture" (screen-capture#permissions-integration) is 'prompt' or 'denied', never
+ * 'granted': every getDisplayMedia call asks (the prompt callback, or an accepting user without
+ * one). Its changes are not transitions of a device permission and reach no listener.
  */
 
 export type PermissionState = 'granted' | 'denied' | 'prompt';
 export type CapturePermissionName = 'camera' | 'microphone';
+/** The powerful feature of getDisplayMedia (screen-capture#permissions-integration). */
+export type DisplayCapturePermissionName = 'display-capture';
+export type PermissionName = CapturePermissionName | DisplayCapturePermissionName;
 
 /** What a prompt is about: the feature and the candidate devices the user would choose among. */
 export interface PermissionPrompt {
-  readonly name: CapturePermissionName;
+  readonly name: PermissionName;
   readonly devices: readonly { readonly label: string; readonly internalId: string }[];
 }
 
@@ -28,6 +35,8 @@ export interface PermissionsInit {
   microphone?: PermissionState;
   /** Per-device states, keyed by the device's internal id or label. */
   devices?: Record<string, PermissionState>;
+  /** "display-capture": 'prompt' (default) or 'denied'; it can never be 'granted'. */
+  displayCapture?: 'prompt' | 'denied';
   onPrompt?: PromptHandler;
 }
 
@@ -43,13 +52,22 @@ function checkState(state: unknown, where: string): PermissionState {
   return state as PermissionState;
 }
 
-function checkName(name: unknown, where: string): CapturePermissionName {
-  if (name !== 'camera' && name !== 'microphone') throw new TypeError(`${where}: expected 'camera' or 'microphone', got ${JSON.stringify(name)}`);
+function checkName(name: unknown, where: string): PermissionName {
+  if (name !== 'camera' && name !== 'microphone' && name !== 'display-capture') {
+    throw new TypeError(`${where}: expected 'camera', 'microphone' or 'display-capture', got ${JSON.stringify(name)}`);
+  }
   return name;
 }
 
+function checkDisplayState(state: unknown, where: string): 'prompt' | 'denied' {
+  if (state !== 'prompt' && state !== 'denied') {
+    throw new TypeError(`${where}: "display-capture" is 'prompt' or 'denied' (it is never persisted as 'granted'), got ${JSON.stringify(state)}`);
+  }
+  return state;
+}
+
 export class PermissionController {
-  readonly #kinds = new Map<CapturePermissionName, PermissionState>();
+  readonly #kinds = new Map<PermissionName, PermissionState>();
   readonly #devices = new Map<string, PermissionState>();
   readonly #listeners = new Set<PermissionTransitionListener>();
   #onPrompt: PromptHandler | null;
@@ -57,26 +75,33 @@ export class PermissionController {
   constructor(init: PermissionsInit = {}) {
     this.#kinds.set('camera', checkState(init.camera ?? 'granted', 'permissions.camera'));
     this.#kinds.set('microphone', checkState(init.microphone ?? 'granted', 'permissions.microphone'));
+    this.#kinds.set('display-capture', checkDisplayState(init.displayCapture ?? 'prompt', 'permissions.displayCapture'));
     for (const [key, state] of Object.entries(init.devices ?? {})) this.#devices.set(key, checkState(state, `permissions.devices[${JSON.stringify(key)}]`));
     if (init.onPrompt !== undefined && typeof init.onPrompt !== 'function') throw new TypeError('permissions.onPrompt: expected a function');
     this.#onPrompt = init.onPrompt ?? null;
   }
 
   /** The state of a feature ("read the permission state"): granted if any device is, denied only if all are. */
-  query(name: CapturePermissionName): PermissionState {
+  query(name: PermissionName): PermissionState {
     const kindState = this.#kinds.get(checkName(name, 'query'))!;
     return kindState;
   }
 
   /** The state for one device (its override, else the feature's state). */
-  stateFor(name: CapturePermissionName, device: { internalId: string; label: string }): PermissionState {
+  stateFor(name: PermissionName, device: { internalId: string; label: string }): PermissionState {
+    if (name === 'display-capture') return this.query(name);
     return this.#devices.get(device.internalId) ?? this.#devices.get(device.label) ?? this.query(name);
   }
 
   /** Sets a feature's state, or one device's (by internal id or label) when `device` is given. */
-  set(name: CapturePermissionName, state: PermissionState, device?: string): void {
+  set(name: PermissionName, state: PermissionState, device?: string): void {
     checkName(name, 'permissions.set');
     checkState(state, 'permissions.set');
+    if (name === 'display-capture') {
+      if (device !== undefined) throw new TypeError('permissions.set: "display-capture" has no per-device states');
+      this.#kinds.set(name, checkDisplayState(state, 'permissions.set'));
+      return;
+    }
     let from: PermissionState;
     if (device !== undefined) {
       if (typeof device !== 'string') throw new TypeError('permissions.set: device must be a string (internal id or label)');
@@ -91,6 +116,8 @@ export class PermissionController {
 
   /** The user revokes a feature (or one device): its state becomes 'prompt' and live tracks end. */
   revoke(name: CapturePermissionName, device?: string): void {
+    checkName(name, 'permissions.revoke');
+    if ((name as string) === 'display-capture') throw new TypeError('permissions.revoke: "display-capture" is never granted');
     const before = device === undefined ? this.query(name) : (this.#devices.get(device) ?? this.query(name));
     this.set(name, 'prompt', device);
     // Revoking a feature that was not granted still ends the tracks it gave out.

@@ -282,6 +282,8 @@ interface ApplyOutcome {
   settings: MediaTrackSettings;
   format: TrackFormat | null;
   reconfigure: SourceConfig | null;
+  /** Source-side changes of a ConstrainableSpace (e.g. a display's cursor mode). */
+  commit?: () => void;
 }
 
 /** mediacapture-main#dfn-applyconstraints-algorithm: SelectSettings against the track's source. */
@@ -303,6 +305,16 @@ function runApplyConstraints(s: TrackSlots, newConstraints: MediaTrackConstraint
     const changed = !shared && (current === null || !sameConfig(current, result.config));
     return { settings: result.settings, format: result.format, reconfigure: changed ? result.config : null };
   }
+  const space = s.source.space;
+  if (space) {
+    const shared = [...s.source.liveTracks].some((t) => slots.get(t) !== s);
+    const result = space.select(newConstraints, shared);
+    if ('failedConstraint' in result) {
+      const failed = result.failedConstraint;
+      return { failedConstraint: failed, message: failed ? `no settings of this source satisfy the '${failed}' constraint` : 'no settings of this source satisfy the constraints' };
+    }
+    return { settings: result.settings, format: result.format, reconfigure: null, commit: result.commit };
+  }
   // A source that is not a device has a single settings dictionary: its current settings.
   const result = selectSettingsFromList([s.settings], newConstraints, s.kind);
   if ('failedConstraint' in result) {
@@ -318,6 +330,7 @@ function runApplyConstraints(s: TrackSlots, newConstraints: MediaTrackConstraint
 function commitApply(s: TrackSlots, newConstraints: MediaTrackConstraints, outcome: ApplyOutcome): void {
   if (s.readyState === 'ended') return;
   if (outcome.reconfigure) s.source.engine.configure(outcome.reconfigure);
+  outcome.commit?.();
   s.constraints = newConstraints;
   s.settings = outcome.settings;
   if (outcome.format && (s.format === null || !sameFormat(s.format, outcome.format))) {
@@ -342,6 +355,7 @@ function sameFormat(a: TrackFormat, b: TrackFormat): boolean {
 
 function capabilitiesFor(s: TrackSlots): MediaTrackCapabilities {
   if (s.source.device) return capabilitiesOf(s.source.device);
+  if (s.source.space) return s.source.space.capabilities(s.settings);
   return copy(s.source.capabilities);
 }
 

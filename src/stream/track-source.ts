@@ -6,7 +6,23 @@
  */
 import type { EngineSource, MediaKind } from '../sources/types.js';
 import type { ConstrainableDevice } from '../constraints/select-settings.js';
-import type { MediaTrackCapabilities } from '../constraints/types.js';
+import type { MediaTrackCapabilities, MediaTrackConstraints, MediaTrackSettings } from '../constraints/types.js';
+import type { TrackFormat } from '../sources/types.js';
+
+/**
+ * A settings space of its own, for sources that are not capture devices but still have one
+ * (display surfaces: downscaling and decimation of the captured surface). applyConstraints runs
+ * SelectSettings through it and getCapabilities() reads it.
+ */
+export interface ConstrainableSpace {
+  /** SelectSettings; `shared` when other live tracks use the source (its own state is then fixed). */
+  select(
+    constraints: MediaTrackConstraints,
+    shared: boolean,
+  ): { settings: MediaTrackSettings; format: TrackFormat; commit(): void } | { failedConstraint: string };
+  /** The capabilities of a track with these current settings. */
+  capabilities(settings: MediaTrackSettings): MediaTrackCapabilities;
+}
 
 export interface TrackSource {
   readonly engine: EngineSource;
@@ -14,6 +30,8 @@ export interface TrackSource {
   readonly label: string;
   /** Set for capture devices opened by getUserMedia: SelectSettings runs against it. */
   readonly device: ConstrainableDevice | null;
+  /** A settings space for sources that are not devices but have one (display surfaces). */
+  readonly space?: ConstrainableSpace | null;
   /** Capabilities of sources that are not devices (given by their creator). */
   readonly capabilities: MediaTrackCapabilities;
   /** "camera" / "microphone" for capture devices: the permission the device revocation algorithm matches. */

@@ -220,12 +220,14 @@ describe('item 66: MediaStreamConstraints', () => {
 });
 
 describe('item 47/78: supportedConstraints()', () => {
-  test('true for every mediacapture-main property and nothing else', () => {
+  test('true for every mediacapture-main property and the display-surface ones, nothing else', () => {
     const s = supportedConstraints();
     const expected = [
       'width', 'height', 'aspectRatio', 'frameRate', 'facingMode', 'resizeMode', 'sampleRate', 'sampleSize',
       'echoCancellation', 'autoGainControl', 'noiseSuppression', 'latency', 'channelCount', 'deviceId', 'groupId',
       'backgroundBlur',
+      // screen-capture#extensions-to-mediatracksupportedconstraints (getDisplayMedia tracks have them)
+      'displaySurface', 'logicalSurface', 'cursor', 'restrictOwnAudio', 'suppressLocalAudioPlayback',
     ];
     assert.deepEqual(Object.keys(s).sort(), [...expected].sort());
     for (const k of expected) assert.equal((s as Record<string, unknown>)[k], true, k);

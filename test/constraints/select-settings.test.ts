@@ -199,7 +199,13 @@ describe('item 70: SelectSettings on a camera', () => {
     assert.deepEqual(dims(select(CAM, { sampleRate: 48000 })), [640, 480, 30, 'none']);
   });
   test('unsupported extension constraints are ignored even when required', () => {
-    assert.deepEqual(dims(select(CAM, { gestureReactions: { exact: true }, displaySurface: { exact: 'monitor' } })), [640, 480, 30, 'none']);
+    assert.deepEqual(dims(select(CAM, { gestureReactions: { exact: true }, voiceIsolation: { exact: true } })), [640, 480, 30, 'none']);
+  });
+  test('display-surface constraints are supported: a camera has no such setting, so a required one fails', () => {
+    assert.equal(fails(CAM, { displaySurface: { exact: 'monitor' } }), 'displaySurface');
+    assert.equal(fails(CAM, { cursor: { exact: 'never' } }), 'cursor');
+    // an ideal one only adds the same distance to every settings dictionary
+    assert.deepEqual(dims(select(CAM, { cursor: 'never' })), [640, 480, 30, 'none']);
   });
   test('the first unsatisfiable required constraint is reported', () => {
     // height 5000 and width 5000 both fail on their own; WebIDL order puts height first.
