@@ -1,6 +1,6 @@
 /** Output paths: a file as given, or a time-stamped file inside a directory. */
 import { mkdir, stat } from 'node:fs/promises';
-import { dirname, join, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { CliError, EXIT } from './errors.js';
 
 async function isDirectory(path: string): Promise<boolean> {
@@ -48,10 +48,23 @@ export async function outputPath(out: string | undefined, prefix: string, ext: s
   return target;
 }
 
+/**
+ * Creates `dir` and its missing parents. One level at a time rather than mkdir's `recursive`,
+ * which loops forever on some file systems (a path under /proc, with Node 20).
+ */
 export async function ensureDirectory(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (e) {
-    throw new CliError(`cannot create the directory ${JSON.stringify(dir)}: ${(e as Error).message}`, EXIT.failure);
+  const missing: string[] = [];
+  for (let d = resolve(dir); !(await exists(d)); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
   }
+  for (const d of missing) {
+    try {
+      await mkdir(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && (await isDirectory(d))) continue;
+      throw new CliError(`cannot create the directory ${JSON.stringify(dir)}: ${(e as Error).message}`, EXIT.failure);
+    }
+  }
+  if (!(await isDirectory(dir))) throw new CliError(`${JSON.stringify(dir)} is not a directory`, EXIT.failure);
 }

@@ -5,14 +5,15 @@
  */
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseWav } from '../../src/media/codecs/wav.js';
 import { Y4mReader } from '../../src/media/codecs/y4m.js';
 import { decodePng } from '../../src/media/codecs/png.js';
-import { runCli, runJson, hasTool } from './run-cli.js';
+import { CLI, cleanEnv, runCli, runJson, hasTool } from './run-cli.js';
 
 const noFfprobe = hasTool('ffprobe') ? false : 'ffprobe is not installed (apt-get install ffmpeg)';
 if (noFfprobe) console.log(`# cli record: WebM/Ogg checks skipped: ${noFfprobe}`);
@@ -123,6 +124,27 @@ describe('mediacapture record', () => {
     assert.equal(info.streams[0]!['codec_name'], 'opus');
     const seconds = Number(info.format['duration']);
     assert.ok(Math.abs(seconds - 120) < 0.5, `duration ${seconds} s`);
+  });
+
+  test('without --duration it records until interrupted, then finishes the file and exits 0', async () => {
+    const file = join(root, 'until-interrupt.wav');
+    const child = spawn(process.execPath, [CLI, 'record', '--audio', '--out', file, '--json'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    // The first one-second slice reaching the file means the recording is under way.
+    for (let i = 0; i < 600 && !(existsSync(file) && statSync(file).size > 44); i++) await sleep(100);
+    assert.ok(existsSync(file) && statSync(file).size > 44, `the recording started: ${stderr}`);
+    child.kill('SIGINT');
+    const code = await closed;
+    assert.equal(code, 0, stderr);
+    const s = JSON.parse(stdout) as Summary;
+    assert.equal(s.stoppedBy, 'interrupt');
+    const wav = parseWav(new Uint8Array(readFileSync(file)));
+    const seconds = wav.channels[0]!.length / wav.sampleRate;
+    assert.ok(seconds >= 1, `${seconds} s recorded`);
+    assert.ok(Math.abs(seconds - s.duration) < 0.1, `the header's length (${seconds} s) is the recording's (${s.duration} s)`);
   });
 
   test('what a format cannot hold, an unknown format or codec, and --virtual-clock without --duration are usage errors', async () => {
