@@ -1,8 +1,8 @@
 /**
- * out/spectrum.png: the averaged spectra drawn with src/media/plot.ts, with the shelf's corner
+ * out/spectrum.png: the averaged spectra drawn with demo/plot.ts, with the shelf's corner
  * frequency and the two measured bands marked, then enlarged so the 5x7 font is readable.
  */
-import { Raster, plotSpectra, spectrumPlotFrame, textWidth, type Rgba } from '../src/media/plot.js';
+import { Raster, plotSpectra, spectrumPlotFrame, textWidth, type Rgba } from './plot.js';
 
 export interface PlotSeries {
   label: string;

@@ -53,3 +53,10 @@ export type { DisplayProvider, DisplaySurfaceDescriptor, DisplayEngineSource, Di
 export * from './webaudio/index.js';
 export * from './elements/index.js';
 export * from './recording/index.js';
+
+// Image and raw-video files: PNG stills and YUV4MPEG2 (Y4M) streams, for snapshots, fixtures and
+// raw frame dumps (the mediacapture command writes both through these).
+export { encodePng, decodePng, PngFormatError } from './media/codecs/png.js';
+export type { DecodedPng } from './media/codecs/png.js';
+export { Y4mWriter, Y4mFileWriter, Y4mReader, Y4mFileReader, Y4mFormatError } from './media/codecs/y4m.js';
+export type { Y4mHeader, Y4mFrame, Y4mColorspace, Y4mInterlace } from './media/codecs/y4m.js';

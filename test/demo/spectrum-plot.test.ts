@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { dbRange, drawSpectrumPlot, enlarge } from '../../demo/spectrum-plot.js';
-import { Raster } from '../../src/media/plot.js';
+import { Raster } from '../../demo/plot.js';
 
 describe('enlarge', () => {
   test('repeats each pixel scale x scale times', () => {

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Raster, plotSpectra, spectrumPlotFrame, textWidth, glyph, type Rgba } from '../../src/media/plot.js';
+import { Raster, plotSpectra, spectrumPlotFrame, textWidth, glyph, type Rgba } from '../../demo/plot.js';
 import { decodePng } from '../../src/media/codecs/png.js';
 
 const RED: Rgba = [255, 0, 0];

@@ -1,7 +1,7 @@
 // A small RGBA raster with lines, rectangles and 5x7 bitmap text, and a spectrum plotter built on
 // it (for demos and visual checks; not a general graphics library).
 
-import { encodePng } from './codecs/png.js';
+import { encodePng } from 'mediacapture';
 
 /** [r, g, b] or [r, g, b, a], 0..255; alpha blends source-over. */
 export type Rgba = readonly [number, number, number] | readonly [number, number, number, number];
