@@ -1,6 +1,6 @@
 /**
  * `mediacapture screenshot`: one still frame as a PNG, from a camera (getUserMedia) or from the
- * screen (getDisplayMedia, where this build of the library has it).
+ * screen (getDisplayMedia).
  */
 import { writeFile } from 'node:fs/promises';
 import { formatOptions, type OptionSpec, type ParsedOptions } from '../args.js';
@@ -41,6 +41,21 @@ export function hasDisplayMedia(md: MediaDevices): boolean {
   return typeof (md as DisplayCapable).getDisplayMedia === 'function';
 }
 
+/**
+ * The size and rate flags are exact values for a camera; getDisplayMedia refuses `exact` and
+ * `min` (screen-capture#dom-mediadevices-getdisplaymedia, step 4), so for the screen they are
+ * upper bounds: the screen is downscaled to fit, never cropped or upscaled.
+ */
+function displayConstraints(video: boolean | MediaTrackConstraints | undefined): boolean | MediaTrackConstraints {
+  if (typeof video !== 'object' || video === null) return video ?? true;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(video)) {
+    if (typeof v === 'object' && v !== null && 'exact' in v) out[k] = { max: (v as { exact: unknown }).exact };
+    else out[k] = v;
+  }
+  return out as MediaTrackConstraints;
+}
+
 export async function run(options: ParsedOptions, out: Output): Promise<number> {
   const { mediaDevices } = openMedia(options);
   if (options.has('constraints') && /"audio"/.test(String(options.get('constraints')))) throw new UsageError('--constraints takes video constraints only ({"video": {...}})');
@@ -56,7 +71,7 @@ export async function run(options: ParsedOptions, out: Output): Promise<number> 
     if (screen) {
       if (!hasDisplayMedia(mediaDevices)) throw new CliError('--screen: this build of mediacapture has no navigator.mediaDevices.getDisplayMedia()', EXIT.failure);
       const { video } = await buildConstraints(mediaDevices, options, ['video']);
-      stream = await (mediaDevices as DisplayCapable).getDisplayMedia!({ video });
+      stream = await (mediaDevices as DisplayCapable).getDisplayMedia!({ video: displayConstraints(video) });
     } else {
       stream = await capture(mediaDevices, await buildConstraints(mediaDevices, options, ['video']));
     }
