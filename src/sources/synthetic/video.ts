@@ -1,7 +1,7 @@
 /**
  * The synthetic camera: an I420 test pattern at the mode's size and rate. Colour bars (rendered
  * once) with a bar sweeping across, and the frame counter and timestamp (ms) drawn in a built-in
- * digit font. Frame n is stamped round(n * 1e6 / fps) µs after start and delivered when its period
+ * digit font, with the counter also block-coded below them for machines (readFrameCounter()). Frame n is stamped round(n * 1e6 / fps) µs after start and delivered when its period
  * ends, (n + 1) / fps seconds after start.
  *
  * Frames are pooled: a recycled buffer only has the regions that changed since its last use
@@ -61,6 +61,37 @@ interface Slot {
 /** The 3x5 glyph of digit `d` (rows top to bottom, bit 2 = leftmost column); ink is luma 235 on a luma-16 box. */
 export function digitGlyph(d: number): readonly number[] {
   return DIGITS[d]!;
+}
+
+/** The block code: 16 bits of the frame counter (most significant first), then a 4-bit check. */
+const CODE_CELLS = 20;
+
+function counterBits(n: number): number {
+  const c = n & 0xffff;
+  const check = (c ^ (c >> 4) ^ (c >> 8) ^ (c >> 12)) & 0xf;
+  return (c << 4) | check;
+}
+
+/**
+ * Reads the block-coded frame counter (modulo 65536) from the luma plane of a synthetic-camera
+ * picture of `width` x `height`, also after lossy coding: each cell's centre is averaged and
+ * compared with mid-grey. Returns null when the check bits disagree (no code, or too damaged).
+ */
+export function readFrameCounter(luma: Uint8Array, width: number, height: number, stride: number = width): number | null {
+  const scale = Math.max(1, Math.floor(height / 90));
+  const cell = 2 * scale, cy = scale + 12 * scale;
+  if (cy + cell > height || scale + CODE_CELLS * cell > width) return null;
+  const inset = cell >= 4 ? Math.floor(cell / 4) : 0;
+  let bits = 0;
+  for (let i = 0; i < CODE_CELLS; i++) {
+    const x0 = scale + i * cell + inset, y0 = cy + inset;
+    const x1 = scale + (i + 1) * cell - inset, y1 = cy + cell - inset;
+    let sum = 0, count = 0;
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++, count++) sum += luma[y * stride + x]!;
+    bits = (bits << 1) | (sum / count > 125 ? 1 : 0);
+  }
+  const value = bits >>> 4;
+  return counterBits(value) === bits ? value : null;
 }
 
 export class SyntheticVideoSource extends ClockedSource {
@@ -152,14 +183,20 @@ export class SyntheticVideoSource extends ClockedSource {
       const scale = Math.max(1, Math.floor(h / 90));
       const lines = [String(n).padStart(6, '0'), String(Math.floor(timestampUs / 1000)).padStart(9, '0')];
       const glyphW = 4 * scale;
-      const boxW = Math.min(w, (Math.max(...lines.map((l) => l.length)) * glyphW + 2 * scale + 1) & ~1 || 2);
-      const boxH = Math.min(h, (lines.length * 6 * scale + 2 * scale + 1) & ~1 || 2);
+      const codeW = (CODE_CELLS + 1) * 2 * scale;
+      const boxW = Math.min(w, Math.max(codeW, (Math.max(...lines.map((l) => l.length)) * glyphW + 2 * scale + 1) & ~1) || 2);
+      const boxH = Math.min(h, (lines.length * 6 * scale + 4 * scale) & ~1 || 2);
       const box: Rect = { x: 0, y: 0, w: boxW, h: boxH };
       this.#fill(data, box, 16, 128, 128);
       slot.dirty.push(box);
       for (let l = 0; l < lines.length; l++) {
         const text = lines[l]!;
         for (let c = 0; c < text.length; c++) this.#glyph(data, w, h, text.charCodeAt(c) - 48, scale + c * glyphW, scale + l * 6 * scale, scale);
+      }
+      const bits = counterBits(n);
+      const cell = 2 * scale, cy = scale + lines.length * 6 * scale;
+      for (let i = 0; i < CODE_CELLS; i++) {
+        if (bits & (1 << (CODE_CELLS - 1 - i))) this.#fill(data, { x: scale + i * cell, y: cy, w: cell, h: cell }, 235, 128, 128);
       }
     }
     const generation = this.#generation;
