@@ -105,12 +105,23 @@ describe('synthetic camera', () => {
         });
         assert.equal(readFrameCounter(noisy, 640, 360), 37);
         // A flipped cell fails the check instead of giving a wrong number.
-        const scale = 4, cell = 8, cy = 13 * scale;
+        // 640 wide: cells of 8, the row centred: x from 320 - 80, y from 180 - 4.
+        const cell = 8, cx = 240, cy = 176;
         const flipped = new Uint8Array(p.y);
-        for (let y = cy; y < cy + cell; y++) for (let x = scale + 15 * cell; x < scale + 16 * cell; x++) flipped[y * 640 + x] = 255 - flipped[y * 640 + x]!;
+        for (let y = cy; y < cy + cell; y++) for (let x = cx + 15 * cell; x < cx + 16 * cell; x++) flipped[y * 640 + x] = 255 - flipped[y * 640 + x]!;
         assert.equal(readFrameCounter(flipped, 640, 360), null);
       }
     }
+    // The centre crop 640x480 -> 640x360 that getUserMedia makes for a 16:9 request keeps it readable.
+    const src43 = open(640, 480, 30, new VirtualClock());
+    const clock43 = (src43 as unknown as { clock: VirtualClock }).clock;
+    const out43 = src43.createOutput({ kind: 'video', width: 640, height: 360, frameRate: 30 });
+    const rec43 = new Recorder<VideoFrame>(true);
+    out43.subscribe(rec43);
+    clock43.advance(5000 / 30);
+    assert.deepEqual(await Promise.all(rec43.frames.map(async (f) => readFrameCounter((await i420Planes(f)).y, 640, 360))), [0, 1, 2, 3, 4]);
+    rec43.closeAll();
+    out43.close();
     // A picture without the code (flat grey) reads as null.
     assert.equal(readFrameCounter(new Uint8Array(640 * 360).fill(128), 640, 360), null);
     rec.closeAll();
