@@ -39,3 +39,29 @@ export function nativeStreams(ps: PeerState, streams: readonly MediaStream[]): N
     return n;
   });
 }
+
+type Stats = { id: string; type: string; [member: string]: unknown };
+
+/**
+ * The stats selection algorithm (webrtc-pc#dfn-stats-selection-algorithm) over the engine's whole
+ * report, for engines without per-sender / per-receiver getStats(): the RTP streams of `type`
+ * that carry `trackId` or `mid`, and every stats object they reference.
+ */
+export async function selectStats(ps: PeerState, type: 'outbound-rtp' | 'inbound-rtp', trackId: string | null, mid: string | null): Promise<Map<string, unknown>> {
+  const report = (await ps.native.getStats()) as Map<string, Stats>;
+  const all = new Map<string, Stats>();
+  for (const [k, v] of report) all.set(k, v);
+  const trackOf = (s: Stats): unknown => s.trackIdentifier ?? (typeof s.mediaSourceId === 'string' ? all.get(s.mediaSourceId)?.trackIdentifier : undefined);
+  const picked = new Map<string, unknown>();
+  const add = (s: Stats, depth: number): void => {
+    if (picked.has(s.id)) return;
+    picked.set(s.id, s);
+    if (depth === 0) return;
+    for (const [k, v] of Object.entries(s)) if (k.endsWith('Id') && k !== 'ssrcId' && typeof v === 'string' && all.has(v)) add(all.get(v)!, depth - 1);
+  };
+  for (const s of all.values()) {
+    if (s.type !== type) continue;
+    if ((trackId !== null && trackOf(s) === trackId) || (mid !== null && s.mid === mid)) add(s, 2);
+  }
+  return picked;
+}

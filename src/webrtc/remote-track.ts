@@ -88,11 +88,16 @@ export class RemoteTrack {
     this.#source.push(createAudioData(buffer, { format: 's16', sampleRate, numberOfFrames: frames, numberOfChannels: channels, timestamp: ts }));
   }
 
-  /** The receiver stopped or the connection closed: the track ends (webrtc-pc#dfn-stop-receiving). */
-  end(reason: string): void {
+  /**
+   * The receiver stopped: the track ends (webrtc-pc#dfn-stop-receiving), with an `ended` event.
+   * With `silently` (close(): webrtc-pc#dom-rtcpeerconnection-close), the receiver's track is
+   * ended at once and fires no event.
+   */
+  end(reason: string, silently = false): void {
     if (this.#ended) return;
     this.#ended = true;
     this.#stop();
+    if (silently) this.track.stop();
     this.#source.end(reason);
   }
 }

@@ -26,7 +26,18 @@ const slots = new WeakMap<object, PeerSlots>();
 
 const PLAIN_EVENTS = ['negotiationneeded', 'signalingstatechange', 'iceconnectionstatechange', 'icegatheringstatechange', 'connectionstatechange'] as const;
 
+type Handler = ((this: RTCPeerConnection, ev: Event) => unknown) | null;
+
 export class RTCPeerConnection extends MediaEventTarget {
+  declare onnegotiationneeded: Handler;
+  declare onicecandidate: ((this: RTCPeerConnection, ev: RTCPeerConnectionIceEvent) => unknown) | null;
+  declare onicecandidateerror: Handler;
+  declare onsignalingstatechange: Handler;
+  declare oniceconnectionstatechange: Handler;
+  declare onicegatheringstatechange: Handler;
+  declare onconnectionstatechange: Handler;
+  declare ontrack: ((this: RTCPeerConnection, ev: RTCTrackEvent) => unknown) | null;
+  declare ondatachannel: Handler;
   /** webrtc-pc#dom-peerconnection */
   constructor(configuration: unknown = {}) {
     const ctx = "Failed to construct 'RTCPeerConnection'";
@@ -240,7 +251,7 @@ export class RTCPeerConnection extends MediaEventTarget {
     // 4-6. Stop every transceiver: nothing is sent, remote tracks end.
     for (const pipe of ps.pipes) pipe.close();
     ps.pipes.clear();
-    for (const remote of ps.remoteTracks) remote.end('the RTCPeerConnection was closed');
+    for (const remote of ps.remoteTracks) remote.end('the RTCPeerConnection was closed', true);
     ps.remoteTracks.clear();
     ps.remoteStreams.clear();
     ps.native.close();

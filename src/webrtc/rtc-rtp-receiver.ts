@@ -5,7 +5,7 @@
 import { brand, illegalConstructor, INTERNAL, toStringTag, exposeMembers } from '../webidl/index.js';
 import type { MediaStreamTrack } from '../stream/media-stream-track.js';
 import type { Native } from './engines/engine.js';
-import type { PeerState } from './peer-state.js';
+import { selectStats, type PeerState } from './peer-state.js';
 import { RemoteTrack } from './remote-track.js';
 
 interface ReceiverSlots {
@@ -47,9 +47,15 @@ export class RTCRtpReceiver {
     return typeof n.getSynchronizationSources === 'function' ? n.getSynchronizationSources() : [];
   }
 
+  /** webrtc-pc#dom-rtcrtpreceiver-getstats: the engine's, else selected from the connection's report. */
   async getStats(): Promise<unknown> {
     const s = brand(slots, this, 'RTCRtpReceiver', 'getStats');
-    return typeof s.native.getStats === 'function' ? s.native.getStats() : s.ps.native.getStats();
+    try {
+      return await s.native.getStats();
+    } catch {
+      const mid = (s.ps.native.getTransceivers() as Native[]).find((t) => t.receiver === s.native)?.mid ?? null;
+      return selectStats(s.ps, 'inbound-rtp', s.native.track?.id ?? null, mid);
+    }
   }
 
   static getCapabilities(kind: string): unknown {

@@ -3,11 +3,11 @@
  * sender. The engine's sender keeps one native input track; our track feeds it through a
  * SendPipe, so replaceTrack() swaps the feeder without renegotiation.
  */
-import { brand, illegalConstructor, INTERNAL, toStringTag, exposeMembers, describe } from '../webidl/index.js';
+import { brand, illegalConstructor, INTERNAL, toStringTag, exposeMembers, describe, dictionary } from '../webidl/index.js';
 import { isMediaStreamTrack, type MediaStreamTrack } from '../stream/media-stream-track.js';
 import { isMediaStream, type MediaStream } from '../stream/media-stream.js';
 import type { Native } from './engines/engine.js';
-import { invalidState, nativeStreams, type PeerState } from './peer-state.js';
+import { invalidState, nativeStreams, selectStats, type PeerState } from './peer-state.js';
 import { createSendPipe, type SendPipe } from './send-pipe.js';
 
 interface SenderSlots {
@@ -16,13 +16,18 @@ interface SenderSlots {
   kind: 'audio' | 'video';
   track: MediaStreamTrack | null;
   pipe: SendPipe | null;
+  /** Encoding controls the engine refused and we apply ourselves (active, scaleResolutionDownBy). */
+  ownEncoding: { active: boolean; scaleResolutionDownBy: number } | null;
 }
+
+type Encoding = { active?: boolean; scaleResolutionDownBy?: number; [member: string]: unknown };
+const OWN_MEMBERS = new Set(['active', 'scaleResolutionDownBy']);
 const slots = new WeakMap<object, SenderSlots>();
 
 export class RTCRtpSender {
   constructor(token?: unknown, ps?: PeerState, native?: Native, kind?: 'audio' | 'video') {
     if (token !== INTERNAL) throw illegalConstructor('RTCRtpSender');
-    slots.set(this, { ps: ps!, native, kind: kind!, track: null, pipe: null });
+    slots.set(this, { ps: ps!, native, kind: kind!, track: null, pipe: null, ownEncoding: null });
   }
 
   /** webrtc-pc#dom-rtcrtpsender-track */
@@ -60,17 +65,50 @@ export class RTCRtpSender {
     s.track = withTrack;
   }
 
-  /** webrtc-pc#dom-rtcrtpsender-getparameters, from the engine. */
+  /** webrtc-pc#dom-rtcrtpsender-getparameters, from the engine (with the controls we apply ourselves). */
   getParameters(): unknown {
-    return brand(slots, this, 'RTCRtpSender', 'getParameters').native.getParameters();
+    const s = brand(slots, this, 'RTCRtpSender', 'getParameters');
+    const params = s.native.getParameters();
+    if (s.ownEncoding && Array.isArray(params?.encodings) && params.encodings[0]) {
+      params.encodings[0].active = s.ownEncoding.active;
+      if (s.kind === 'video') params.encodings[0].scaleResolutionDownBy = s.ownEncoding.scaleResolutionDownBy;
+    }
+    return params;
   }
 
-  /** webrtc-pc#dom-rtcrtpsender-setparameters (maxBitrate, scaleResolutionDownBy, active...), by the engine. */
+  /**
+   * webrtc-pc#dom-rtcrtpsender-setparameters: the engine applies them. Where it refuses and only
+   * `active` / `scaleResolutionDownBy` of the single encoding changed, we apply those while
+   * feeding it (not sending; sending a scaled-down picture); other changes keep the engine's error.
+   */
   async setParameters(parameters: unknown, setParameterOptions?: unknown): Promise<void> {
+    const ctx = "Failed to execute 'setParameters' on 'RTCRtpSender'";
     const s = brand(slots, this, 'RTCRtpSender', 'setParameters');
-    if (s.ps.closed) throw invalidState("Failed to execute 'setParameters' on 'RTCRtpSender': the RTCPeerConnection is closed");
+    if (s.ps.closed) throw invalidState(`${ctx}: the RTCPeerConnection is closed`);
     void setParameterOptions;
-    await s.native.setParameters(parameters);
+    const p = dictionary(parameters, `${ctx}: parameter 1`) as { encodings?: Encoding[] };
+    const wanted = Array.isArray(p.encodings) ? p.encodings : null;
+    if (wanted) {
+      for (const e of wanted) {
+        const k = e.scaleResolutionDownBy;
+        // webrtc-pc#dom-rtcrtpsender-setparameters: scaleResolutionDownBy below 1 is a RangeError.
+        if (k !== undefined && !(Number(k) >= 1)) throw new RangeError(`${ctx}: scaleResolutionDownBy must be >= 1, got ${String(k)}`);
+        if (k !== undefined && s.kind === 'audio') throw new DOMException(`${ctx}: scaleResolutionDownBy applies to video senders only`, 'InvalidModificationError');
+      }
+    }
+    try {
+      await s.native.setParameters(parameters);
+      return;
+    } catch (error) {
+      const current = (s.native.getParameters()?.encodings ?? []) as Encoding[];
+      if (!wanted || wanted.length !== 1 || current.length > 1) throw error;
+      const now = current[0] ?? {};
+      const changed = Object.keys(wanted[0]!).filter((m) => !OWN_MEMBERS.has(m) && JSON.stringify(wanted[0]![m]) !== JSON.stringify(now[m]));
+      if (changed.length > 0) throw error;
+      const own = { active: wanted[0]!.active !== false, scaleResolutionDownBy: Number(wanted[0]!.scaleResolutionDownBy ?? 1) };
+      s.ownEncoding = own;
+      if (s.pipe) s.pipe.setEncoding(own);
+    }
   }
 
   /** webrtc-pc#dom-rtcrtpsender-setstreams */
@@ -81,9 +119,15 @@ export class RTCRtpSender {
     s.native.setStreams(...nativeStreams(s.ps, streams));
   }
 
+  /** webrtc-pc#dom-rtcrtpsender-getstats: the engine's, else selected from the connection's report. */
   async getStats(): Promise<unknown> {
     const s = brand(slots, this, 'RTCRtpSender', 'getStats');
-    return typeof s.native.getStats === 'function' ? s.native.getStats() : s.ps.native.getStats();
+    try {
+      return await s.native.getStats();
+    } catch {
+      const mid = (s.ps.native.getTransceivers() as Native[]).find((t) => t.sender === s.native)?.mid ?? null;
+      return selectStats(s.ps, 'outbound-rtp', s.native.track?.id ?? null, mid);
+    }
   }
 
   static getCapabilities(kind: string): unknown {
@@ -98,6 +142,7 @@ function pipeOf(s: SenderSlots): SendPipe {
   if (!s.pipe) {
     s.pipe = createSendPipe(s.ps.engine, s.kind);
     s.ps.pipes.add(s.pipe);
+    if (s.ownEncoding) s.pipe.setEncoding(s.ownEncoding);
   }
   return s.pipe;
 }
@@ -127,6 +172,7 @@ export function bindSender(sender: RTCRtpSender, track: MediaStreamTrack, pipe: 
   }
   s.pipe = pipe;
   s.track = track;
+  if (s.ownEncoding) pipe.setEncoding(s.ownEncoding);
   pipe.attach(track);
 }
 

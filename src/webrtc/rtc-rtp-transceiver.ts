@@ -66,8 +66,8 @@ export class RTCRtpTransceiver {
     if (s.ps.closed) throw invalidState("Failed to execute 'stop' on 'RTCRtpTransceiver': the RTCPeerConnection is closed");
     if (isStopping(s)) return;
     s.native.stop();
-    // Stop receiving: the receiver's track ends (webrtc-pc#dfn-stop-the-rtcrtptransceiver).
-    remoteTrackOf(s.receiver).end('the transceiver was stopped');
+    // Stop receiving: the receiver's track is ended at once (webrtc-pc#dfn-stop-the-rtcrtptransceiver).
+    remoteTrackOf(s.receiver).end('the transceiver was stopped', true);
   }
 
   setCodecPreferences(codecs: unknown): void {

@@ -17,6 +17,8 @@ export interface SendPipe {
   readonly nativeTrack: Native;
   /** Feeds the native track from `track` (null: nothing is sent). */
   attach(track: MediaStreamTrack | null): void;
+  /** Encoding controls applied on our side, for engines that cannot: `active` false sends nothing. */
+  setEncoding(encoding: { active: boolean; scaleResolutionDownBy: number }): void;
   close(): void;
 }
 
@@ -27,6 +29,13 @@ export function createSendPipe(engine: WebRtcEngine, kind: 'audio' | 'video'): S
 abstract class BasePipe {
   #unsubscribe: (() => void) | null = null;
   protected closed = false;
+  protected active = true;
+  protected scaleDownBy = 1;
+
+  setEncoding(encoding: { active: boolean; scaleResolutionDownBy: number }): void {
+    this.active = encoding.active;
+    this.scaleDownBy = encoding.scaleResolutionDownBy;
+  }
 
   attach(track: MediaStreamTrack | null): void {
     this.#unsubscribe?.();
@@ -36,7 +45,7 @@ abstract class BasePipe {
     let live = true;
     const unsubscribe = getTrackOutput(track).subscribe({
       frame: (frame: unknown) => {
-        if (live && !this.closed) this.send(frame);
+        if (live && !this.closed && this.active) this.send(frame);
         else (frame as { close(): void }).close();
       },
       end: () => {
@@ -80,8 +89,10 @@ class VideoSendPipe extends BasePipe implements SendPipe {
     try {
       if (!f) return;
       // The engine takes even sizes; an odd visible size is cropped by one pixel.
-      const w = f.visibleRect.width & ~1, h = f.visibleRect.height & ~1;
-      if (w === 0 || h === 0) return;
+      // scaleResolutionDownBy, when we apply it: each side divided, kept even.
+      const k = this.scaleDownBy;
+      const w = Math.max(2, Math.floor(f.visibleRect.width / k)) & ~1, h = Math.max(2, Math.floor(f.visibleRect.height / k)) & ~1;
+      if (f.visibleRect.width < 2 || f.visibleRect.height < 2) return;
       const p = f.planes;
       const tight = f.format === 'I420' && f.visibleRect.x === 0 && f.visibleRect.y === 0 && f.codedWidth === w && f.codedHeight === h &&
         p[0]!.offset === 0 && p[0]!.stride === w && p[1]!.offset === w * h && p[1]!.stride === w / 2 && p[2]!.offset === (w * h * 5) / 4 && p[2]!.stride === w / 2;

@@ -5,7 +5,8 @@ import { readFrameCounter } from '../../src/sources/synthetic/video.js';
 export const skipNoEngine: string | false = isWebRtcEngineAvailable() ? false : 'the WebRTC engine @roamhq/wrtc is not installed (npm install @roamhq/wrtc)';
 
 interface PcLike {
-  onicecandidate: ((e: { candidate: unknown }) => void) | null;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  onicecandidate: ((e: any) => unknown) | null;
   addIceCandidate(c: unknown): Promise<void>;
   createOffer(): Promise<unknown>;
   createAnswer(): Promise<unknown>;

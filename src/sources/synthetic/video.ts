@@ -63,13 +63,16 @@ export function digitGlyph(d: number): readonly number[] {
   return DIGITS[d]!;
 }
 
-/** The block code: 16 bits of the frame counter (most significant first), then a 4-bit check. */
-const CODE_CELLS = 20;
+/**
+ * The block code: a set marker cell, 16 bits of the frame counter (most significant first), a
+ * 4-bit check, a clear marker cell (so flat black or white pictures never read as a number).
+ */
+const CODE_CELLS = 22;
 
 function counterBits(n: number): number {
   const c = n & 0xffff;
   const check = (c ^ (c >> 4) ^ (c >> 8) ^ (c >> 12)) & 0xf;
-  return (c << 4) | check;
+  return (1 << 21) | (c << 5) | (check << 1);
 }
 
 /**
@@ -90,7 +93,7 @@ export function readFrameCounter(luma: Uint8Array, width: number, height: number
     for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++, count++) sum += luma[y * stride + x]!;
     bits = (bits << 1) | (sum / count > 125 ? 1 : 0);
   }
-  const value = bits >>> 4;
+  const value = (bits >>> 5) & 0xffff;
   return counterBits(value) === bits ? value : null;
 }
 

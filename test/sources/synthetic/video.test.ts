@@ -105,8 +105,8 @@ describe('synthetic camera', () => {
         });
         assert.equal(readFrameCounter(noisy, 640, 360), 37);
         // A flipped cell fails the check instead of giving a wrong number.
-        // 640 wide: cells of 8, the row centred: x from 320 - 80, y from 180 - 4.
-        const cell = 8, cx = 240, cy = 176;
+        // 640 wide: cells of 8, the row of 22 centred: x from 320 - 88, y from 180 - 4.
+        const cell = 8, cx = 232, cy = 176;
         const flipped = new Uint8Array(p.y);
         for (let y = cy; y < cy + cell; y++) for (let x = cx + 15 * cell; x < cx + 16 * cell; x++) flipped[y * 640 + x] = 255 - flipped[y * 640 + x]!;
         assert.equal(readFrameCounter(flipped, 640, 360), null);
@@ -122,8 +122,8 @@ describe('synthetic camera', () => {
     assert.deepEqual(await Promise.all(rec43.frames.map(async (f) => readFrameCounter((await i420Planes(f)).y, 640, 360))), [0, 1, 2, 3, 4]);
     rec43.closeAll();
     out43.close();
-    // A picture without the code (flat grey) reads as null.
-    assert.equal(readFrameCounter(new Uint8Array(640 * 360).fill(128), 640, 360), null);
+    // Pictures without the code (flat grey, black, white) read as null.
+    for (const y of [128, 16, 235]) assert.equal(readFrameCounter(new Uint8Array(640 * 360).fill(y), 640, 360), null);
     rec.closeAll();
     out.close();
   });
