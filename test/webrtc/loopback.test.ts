@@ -7,7 +7,7 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { installPolyfill } from '../../src/install-polyfill.js';
-import { connect, readPictures, skipNoEngine } from './helpers.js';
+import { readPictures, skipNoEngine } from './helpers.js';
 
 if (skipNoEngine) console.log(`# webrtc loopback: skipped: ${skipNoEngine}`);
 
@@ -18,6 +18,17 @@ const g = globalThis as G;
 describe('loopback between two RTCPeerConnections', { skip: skipNoEngine }, () => {
   const handle = skipNoEngine ? null : installPolyfill();
   after(() => handle?.controller.unload());
+
+  test('the polyfill installs the WebRTC interfaces', () => {
+    for (const name of ['RTCPeerConnection', 'RTCRtpSender', 'RTCRtpReceiver', 'RTCRtpTransceiver', 'RTCTrackEvent', 'RTCPeerConnectionIceEvent', 'RTCSessionDescription', 'RTCIceCandidate', 'RTCDataChannel']) {
+      assert.equal(typeof g[name], 'function', name);
+      assert.equal(Object.getOwnPropertyDescriptor(globalThis, name)!.enumerable, false, name);
+    }
+    const d = new g.RTCSessionDescription({ type: 'offer', sdp: 'v=0' });
+    assert.deepEqual([d.type, d.sdp], ['offer', 'v=0']);
+    assert.throws(() => new g.RTCRtpSender(), TypeError, 'senders are not constructible');
+    assert.throws(() => g.RTCPeerConnection.prototype.close.call({}), TypeError, 'brand checks');
+  });
 
   test('getUserMedia -> addTrack -> offer/answer/ICE -> ontrack: our tracks, 640x360 with an advancing counter, 440 Hz', async () => {
     const stream = await g.navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
@@ -32,9 +43,20 @@ describe('loopback between two RTCPeerConnections', { skip: skipNoEngine }, () =
           if (events.length === 2) resolve();
         };
       });
+      // The sample's signalling, through the installed RTCSessionDescription / RTCIceCandidate.
+      pc1.onicecandidate = (e: any) => e.candidate && pc2.addIceCandidate(new g.RTCIceCandidate(e.candidate));
+      pc2.onicecandidate = (e: any) => e.candidate && pc1.addIceCandidate(new g.RTCIceCandidate(e.candidate));
       for (const t of stream.getTracks()) pc1.addTrack(t, stream);
-      await connect(pc1, pc2);
+      const offer = await pc1.createOffer();
+      await pc1.setLocalDescription(offer);
+      await pc2.setRemoteDescription(new g.RTCSessionDescription(offer));
+      const answer = await pc2.createAnswer();
+      await pc2.setLocalDescription(answer);
+      await pc1.setRemoteDescription(new g.RTCSessionDescription(answer));
       await bothTracks;
+      assert.equal(pc1.signalingState, 'stable');
+      assert.equal(pc1.getSenders().length, 2);
+      assert.deepEqual(pc1.getSenders().map((s: any) => s.track).sort(), stream.getTracks().sort());
 
       // The events carry our interfaces: the polyfill's MediaStreamTrack and MediaStream.
       for (const e of events) {
