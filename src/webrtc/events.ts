@@ -6,16 +6,18 @@
 import { dictionary, domString, requiredMember, boolean as toBoolean, brand, toStringTag, exposeMembers } from '../webidl/index.js';
 import { isMediaStreamTrack, type MediaStreamTrack } from '../stream/media-stream-track.js';
 import type { MediaStream } from '../stream/media-stream.js';
+import type { RTCRtpReceiver } from './rtc-rtp-receiver.js';
+import type { RTCRtpTransceiver } from './rtc-rtp-transceiver.js';
 
 function eventInit(d: Record<string, unknown>): EventInit {
   return { bubbles: toBoolean(d.bubbles), cancelable: toBoolean(d.cancelable), composed: toBoolean(d.composed) };
 }
 
 interface TrackEventSlots {
-  receiver: unknown;
+  receiver: RTCRtpReceiver;
   track: MediaStreamTrack;
   streams: readonly MediaStream[];
-  transceiver: unknown;
+  transceiver: RTCRtpTransceiver;
 }
 const trackSlots = new WeakMap<object, TrackEventSlots>();
 
@@ -33,9 +35,9 @@ export class RTCTrackEvent extends Event {
     if (!isMediaStreamTrack(track)) throw new TypeError(`${ctx}: RTCTrackEventInit member 'track' is not of type MediaStreamTrack`);
     const transceiver = requiredMember(d, 'transceiver', 'RTCTrackEventInit');
     super(t, init);
-    trackSlots.set(this, { receiver, track, streams: Object.freeze(streams), transceiver });
+    trackSlots.set(this, { receiver: receiver as RTCRtpReceiver, track, streams: Object.freeze(streams), transceiver: transceiver as RTCRtpTransceiver });
   }
-  get receiver(): unknown {
+  get receiver(): RTCRtpReceiver {
     return brand(trackSlots, this, 'RTCTrackEvent', 'receiver').receiver;
   }
   get track(): MediaStreamTrack {
@@ -45,7 +47,7 @@ export class RTCTrackEvent extends Event {
   get streams(): readonly MediaStream[] {
     return brand(trackSlots, this, 'RTCTrackEvent', 'streams').streams;
   }
-  get transceiver(): unknown {
+  get transceiver(): RTCRtpTransceiver {
     return brand(trackSlots, this, 'RTCTrackEvent', 'transceiver').transceiver;
   }
 }

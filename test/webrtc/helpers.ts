@@ -14,10 +14,20 @@ interface PcLike {
   setRemoteDescription(d: unknown): Promise<void>;
 }
 
+/**
+ * Whether an ICE candidate is on the loopback interface. Tests hand only those to the far end,
+ * so media between the two ends flows over 127.0.0.1 / ::1 alone.
+ */
+export function isLoopbackCandidate(c: unknown): boolean {
+  const text = typeof c === 'object' && c !== null ? String((c as { candidate?: unknown }).candidate ?? '') : '';
+  const address = text.split(' ')[4];
+  return address === '127.0.0.1' || address === '::1';
+}
+
 /** The classic sample's signalling: candidates cross over, then offer / answer. */
 export async function connect(pc1: PcLike, pc2: PcLike): Promise<void> {
-  pc1.onicecandidate = (e) => void pc2.addIceCandidate(e.candidate).catch(() => {});
-  pc2.onicecandidate = (e) => void pc1.addIceCandidate(e.candidate).catch(() => {});
+  pc1.onicecandidate = (e) => void (isLoopbackCandidate(e.candidate) && pc2.addIceCandidate(e.candidate).catch(() => {}));
+  pc2.onicecandidate = (e) => void (isLoopbackCandidate(e.candidate) && pc1.addIceCandidate(e.candidate).catch(() => {}));
   await negotiate(pc1, pc2);
 }
 

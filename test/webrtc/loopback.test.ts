@@ -7,7 +7,7 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { installPolyfill } from '../../src/install-polyfill.js';
-import { readPictures, skipNoEngine } from './helpers.js';
+import { isLoopbackCandidate, readPictures, skipNoEngine } from './helpers.js';
 
 if (skipNoEngine) console.log(`# webrtc loopback: skipped: ${skipNoEngine}`);
 
@@ -44,8 +44,9 @@ describe('loopback between two RTCPeerConnections', { skip: skipNoEngine }, () =
         };
       });
       // The sample's signalling, through the installed RTCSessionDescription / RTCIceCandidate.
-      pc1.onicecandidate = (e: any) => e.candidate && pc2.addIceCandidate(new g.RTCIceCandidate(e.candidate));
-      pc2.onicecandidate = (e: any) => e.candidate && pc1.addIceCandidate(new g.RTCIceCandidate(e.candidate));
+      // (Only loopback candidates cross, so the media stays on 127.0.0.1.)
+      pc1.onicecandidate = (e: any) => isLoopbackCandidate(e.candidate) && pc2.addIceCandidate(new g.RTCIceCandidate(e.candidate));
+      pc2.onicecandidate = (e: any) => isLoopbackCandidate(e.candidate) && pc1.addIceCandidate(new g.RTCIceCandidate(e.candidate));
       for (const t of stream.getTracks()) pc1.addTrack(t, stream);
       const offer = await pc1.createOffer();
       await pc1.setLocalDescription(offer);

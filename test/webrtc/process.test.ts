@@ -46,8 +46,9 @@ describe('processes using RTCPeerConnection', () => {
 const handle = installPolyfill();
 const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
 const pc1 = new RTCPeerConnection(), pc2 = new RTCPeerConnection();
-pc1.onicecandidate = (e) => pc2.addIceCandidate(e.candidate);
-pc2.onicecandidate = (e) => pc1.addIceCandidate(e.candidate);
+const loopback = (c) => c && ['127.0.0.1', '::1'].includes(c.candidate.split(' ')[4]);
+pc1.onicecandidate = (e) => loopback(e.candidate) && pc2.addIceCandidate(e.candidate);
+pc2.onicecandidate = (e) => loopback(e.candidate) && pc1.addIceCandidate(e.candidate);
 const frames = new Promise((resolve) => (pc2.ontrack = (e) => {
   if (e.track.kind !== 'video') return;
   const reader = new MediaStreamTrackProcessor({ track: e.track }).readable.getReader();
@@ -56,10 +57,12 @@ const frames = new Promise((resolve) => (pc2.ontrack = (e) => {
   next();
 }));
 for (const t of stream.getTracks()) pc1.addTrack(t, stream);
-await pc1.setLocalDescription(await pc1.createOffer());
-await pc2.setRemoteDescription(pc1.localDescription);
-await pc2.setLocalDescription(await pc2.createAnswer());
-await pc1.setRemoteDescription(pc2.localDescription);
+const offer = await pc1.createOffer();
+await pc1.setLocalDescription(offer);
+await pc2.setRemoteDescription(offer);
+const answer = await pc2.createAnswer();
+await pc2.setLocalDescription(answer);
+await pc1.setRemoteDescription(answer);
 console.log('frames', await frames);
 pc1.close();
 pc2.close();
