@@ -60,3 +60,4 @@ export { encodePng, decodePng, PngFormatError } from './media/codecs/png.js';
 export type { DecodedPng } from './media/codecs/png.js';
 export { Y4mWriter, Y4mFileWriter, Y4mReader, Y4mFileReader, Y4mFormatError } from './media/codecs/y4m.js';
 export type { Y4mHeader, Y4mFrame, Y4mColorspace, Y4mInterlace } from './media/codecs/y4m.js';
+export * from './webrtc/index.js';

@@ -24,6 +24,7 @@ import { installElements } from './elements/install.js';
 import { MediaRecorder } from './recording/media-recorder.js';
 import { BlobEvent } from './recording/blob-event.js';
 import { CaptureController } from './devices/capture-controller.js';
+import * as webrtc from './webrtc/index.js';
 
 export interface InstallPolyfillOptions extends CreateMediaDevicesOptions {
   /** Replace globals that already exist (default false: keep them). */
@@ -70,6 +71,8 @@ export function installPolyfill(options: InstallPolyfillOptions = {}): MediaDevi
   }
   // Media elements and canvas capture: a DOM's own classes are patched, else standalone ones are added.
   installElements();
+  // WebRTC, when an engine is installed (an optional peer dependency, loaded on first use).
+  if (webrtc.isWebRtcEngineAvailable()) installWebRtc(replace);
 
   let navigator = g.navigator as Record<string, unknown> | undefined;
   if (navigator === undefined || navigator === null) {
@@ -103,4 +106,44 @@ export function installPolyfill(options: InstallPolyfillOptions = {}): MediaDevi
   installed = handle;
   if (previous && previous !== handle) previous.controller.unload();
   return handle;
+}
+
+const WEBRTC_INTERFACES: Record<string, unknown> = {
+  RTCPeerConnection: webrtc.RTCPeerConnection,
+  RTCRtpSender: webrtc.RTCRtpSender,
+  RTCRtpReceiver: webrtc.RTCRtpReceiver,
+  RTCRtpTransceiver: webrtc.RTCRtpTransceiver,
+  RTCTrackEvent: webrtc.RTCTrackEvent,
+  RTCPeerConnectionIceEvent: webrtc.RTCPeerConnectionIceEvent,
+  RTCPeerConnectionIceErrorEvent: webrtc.RTCPeerConnectionIceErrorEvent,
+  RTCDataChannelEvent: webrtc.RTCDataChannelEvent,
+};
+
+/** The engine's own classes, installed as globals that load the engine when first read. */
+const ENGINE_INTERFACES = ['RTCSessionDescription', 'RTCIceCandidate', 'RTCDataChannel', 'RTCDtlsTransport', 'RTCIceTransport', 'RTCSctpTransport'] as const;
+
+function installWebRtc(replace: boolean): void {
+  const g = globalThis as Record<string, unknown>;
+  for (const [name, value] of Object.entries(WEBRTC_INTERFACES)) {
+    if (!replace && g[name] !== undefined) continue;
+    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+  }
+  for (const name of ENGINE_INTERFACES) {
+    if (!replace && Object.getOwnPropertyDescriptor(globalThis, name) !== undefined) continue;
+    const define = (value: unknown): void => {
+      Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+    };
+    Object.defineProperty(globalThis, name, {
+      configurable: true,
+      enumerable: false,
+      get() {
+        const native: unknown = webrtc.getWebRtcEngine().interfaces[name];
+        define(native);
+        return native;
+      },
+      set(value: unknown) {
+        define(value);
+      },
+    });
+  }
 }

@@ -8,7 +8,7 @@ import { MediaStreamTrackEvent } from './media-stream-track-event.js';
 import { MediaEventTarget } from '../webidl/event-target.js';
 
 interface StreamSlots {
-  readonly id: string;
+  id: string;
   /** The track set, in insertion order (the order is UA-defined, M#dom-mediastream-gettracks). */
   readonly tracks: Set<MediaStreamTrack>;
   /** Engine-side watchers of the track set (a MediaRecorder must know of any change). */
@@ -161,4 +161,11 @@ export function watchTrackSet(stream: MediaStream, onChange: () => void): () => 
 /** True for objects that are MediaStreams (the IDL brand). */
 export function isMediaStream(value: unknown): value is MediaStream {
   return typeof value === 'object' && value !== null && slots.has(value);
+}
+
+/** A new empty stream whose id is given (a remote stream takes the id its msid names). */
+export function createStreamWithId(id: string): MediaStream {
+  const stream = new MediaStream();
+  brand(slots, stream, 'MediaStream', 'id').id = id;
+  return stream;
 }

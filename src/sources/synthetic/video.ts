@@ -1,7 +1,7 @@
 /**
  * The synthetic camera: an I420 test pattern at the mode's size and rate. Colour bars (rendered
  * once) with a bar sweeping across, and the frame counter and timestamp (ms) drawn in a built-in
- * digit font. Frame n is stamped round(n * 1e6 / fps) µs after start and delivered when its period
+ * digit font, with the counter also block-coded in the middle of the picture for machines (readFrameCounter()). Frame n is stamped round(n * 1e6 / fps) µs after start and delivered when its period
  * ends, (n + 1) / fps seconds after start.
  *
  * Frames are pooled: a recycled buffer only has the regions that changed since its last use
@@ -61,6 +61,52 @@ interface Slot {
 /** The 3x5 glyph of digit `d` (rows top to bottom, bit 2 = leftmost column); ink is luma 235 on a luma-16 box. */
 export function digitGlyph(d: number): readonly number[] {
   return DIGITS[d]!;
+}
+
+/**
+ * The block code: a set marker cell, 16 bits of the frame counter (most significant first), a
+ * 4-bit check, a clear marker cell (so flat black or white pictures never read as a number).
+ */
+const CODE_CELLS = 22;
+
+function counterBits(n: number): number {
+  const c = n & 0xffff;
+  const check = (c ^ (c >> 4) ^ (c >> 8) ^ (c >> 12)) & 0xf;
+  return (1 << 21) | (c << 5) | (check << 1);
+}
+
+/**
+ * Reads the block-coded frame counter (modulo 65536) from the luma plane of a synthetic-camera
+ * picture of `width` x `height`, also after lossy coding: each cell's centre is averaged and
+ * compared with mid-grey. Returns null when the check bits disagree (no code, or too damaged).
+ */
+export function readFrameCounter(luma: Uint8Array, width: number, height: number, stride: number = width): number | null {
+  const code = codeLayout(width, height);
+  if (!code) return null;
+  const { cell } = code;
+  const inset = cell >= 4 ? Math.floor(cell / 4) : 0;
+  let bits = 0;
+  for (let i = 0; i < CODE_CELLS; i++) {
+    const x0 = code.x + i * cell + inset, y0 = code.y + inset;
+    const x1 = code.x + (i + 1) * cell - inset, y1 = code.y + cell - inset;
+    let sum = 0, count = 0;
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++, count++) sum += luma[y * stride + x]!;
+    bits = (bits << 1) | (sum / count > 125 ? 1 : 0);
+  }
+  const value = (bits >>> 5) & 0xffff;
+  return counterBits(value) === bits ? value : null;
+}
+
+/**
+ * Where the code is: a row of square cells centred in the picture, the cell size following the
+ * width (so a 640x480 picture cropped to 640x360, or 1280x720 scaled to 640x360, keeps it).
+ */
+function codeLayout(width: number, height: number): { x: number; y: number; cell: number } | null {
+  const cell = 2 * Math.max(1, Math.floor(width / 160));
+  const x = Math.floor(width / 2) - (CODE_CELLS * cell) / 2;
+  const y = Math.floor(height / 2) - cell / 2;
+  if (x < cell / 2 || y < cell / 2 || y + cell * 1.5 > height) return null;
+  return { x, y, cell };
 }
 
 export class SyntheticVideoSource extends ClockedSource {
@@ -160,6 +206,18 @@ export class SyntheticVideoSource extends ClockedSource {
       for (let l = 0; l < lines.length; l++) {
         const text = lines[l]!;
         for (let c = 0; c < text.length; c++) this.#glyph(data, w, h, text.charCodeAt(c) - 48, scale + c * glyphW, scale + l * 6 * scale, scale);
+      }
+      // The block code, centred so that centre crops (4:3 <-> 16:9) and scaling keep it readable.
+      const code = codeLayout(w, h);
+      if (code) {
+        const bits = counterBits(n);
+        const m = code.cell >> 1;
+        const back: Rect = { x: (code.x - m) & ~1, y: (code.y - m) & ~1, w: (CODE_CELLS * code.cell + 2 * m + 2) & ~1, h: (code.cell + 2 * m + 2) & ~1 };
+        this.#fill(data, back, 16, 128, 128);
+        slot.dirty.push(back);
+        for (let i = 0; i < CODE_CELLS; i++) {
+          if (bits & (1 << (CODE_CELLS - 1 - i))) this.#fill(data, { x: code.x + i * code.cell, y: code.y, w: code.cell, h: code.cell }, 235, 128, 128);
+        }
       }
     }
     const generation = this.#generation;

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { VirtualClock } from '../../../src/media/clock.js';
 import { createSyntheticSource } from '../../../src/sources/synthetic/producer.js';
-import { SyntheticVideoSource } from '../../../src/sources/synthetic/video.js';
+import { SyntheticVideoSource, readFrameCounter } from '../../../src/sources/synthetic/video.js';
 import type { DeviceDescriptor } from '../../../src/sources/types.js';
 import type { VideoFrame } from '../../../src/media/video-frame.js';
 import { framePlaneStats } from '../../../src/media/frame-buffer.js';
@@ -80,6 +80,50 @@ describe('synthetic camera', () => {
     // "1" row 0 = 010, "2" row 0 = 111
     assert.deepEqual([ink(a, 21, 1), ink(a, 22, 1), ink(a, 23, 1)], [false, true, false]);
     assert.deepEqual([ink(b, 21, 1), ink(b, 22, 1), ink(b, 23, 1)], [true, true, true]);
+    rec.closeAll();
+    out.close();
+  });
+
+  test('the block-coded counter reads back each frame number, survives noise, and rejects damage', async () => {
+    const clock = new VirtualClock();
+    const src = open(640, 360, 30, clock);
+    const out = src.createOutput(null);
+    const rec = new Recorder<VideoFrame>(true);
+    out.subscribe(rec);
+    // 70 frames: the pooled buffers are recycled, so stale codes would show up as wrong numbers.
+    clock.advance(70_000 / 30);
+    assert.equal(rec.frames.length, 70);
+    for (let n = 0; n < 70; n++) {
+      const p = await i420Planes(rec.frames[n]!);
+      assert.equal(readFrameCounter(p.y, 640, 360), n);
+      if (n === 37) {
+        // Codec-like damage: +-40 of noise on every pixel still reads back.
+        let seed = 1;
+        const noisy = p.y.map((v) => {
+          seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+          return Math.max(0, Math.min(255, v + (seed % 81) - 40));
+        });
+        assert.equal(readFrameCounter(noisy, 640, 360), 37);
+        // A flipped cell fails the check instead of giving a wrong number.
+        // 640 wide: cells of 8, the row of 22 centred: x from 320 - 88, y from 180 - 4.
+        const cell = 8, cx = 232, cy = 176;
+        const flipped = new Uint8Array(p.y);
+        for (let y = cy; y < cy + cell; y++) for (let x = cx + 15 * cell; x < cx + 16 * cell; x++) flipped[y * 640 + x] = 255 - flipped[y * 640 + x]!;
+        assert.equal(readFrameCounter(flipped, 640, 360), null);
+      }
+    }
+    // The centre crop 640x480 -> 640x360 that getUserMedia makes for a 16:9 request keeps it readable.
+    const src43 = open(640, 480, 30, new VirtualClock());
+    const clock43 = (src43 as unknown as { clock: VirtualClock }).clock;
+    const out43 = src43.createOutput({ kind: 'video', width: 640, height: 360, frameRate: 30 });
+    const rec43 = new Recorder<VideoFrame>(true);
+    out43.subscribe(rec43);
+    clock43.advance(5000 / 30);
+    assert.deepEqual(await Promise.all(rec43.frames.map(async (f) => readFrameCounter((await i420Planes(f)).y, 640, 360))), [0, 1, 2, 3, 4]);
+    rec43.closeAll();
+    out43.close();
+    // Pictures without the code (flat grey, black, white) read as null.
+    for (const y of [128, 16, 235]) assert.equal(readFrameCounter(new Uint8Array(640 * 360).fill(y), 640, 360), null);
     rec.closeAll();
     out.close();
   });
