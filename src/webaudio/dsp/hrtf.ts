@@ -213,8 +213,11 @@ export class HrtfPanner {
       hr.fill(0, off, off + frames);
       this.#silentFrames += frames;
     } else {
-      hl.set(inL.subarray(0, frames), off);
-      hr.set((inR ?? inL).subarray(0, frames), off);
+      const r = inR ?? inL;
+      for (let i = 0; i < frames; i++) {
+        hl[off + i] = inL[i]!;
+        hr[off + i] = r[i]!;
+      }
       this.#silentFrames = 0;
     }
     convolve(hl, this.#kernelL, n, outL, frames);
