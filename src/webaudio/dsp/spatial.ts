@@ -23,56 +23,71 @@ export interface SpatialSettings {
  * (lx..lz position, fx..fz forward, ux..uz up). Results land in `azimuth`, `elevation`,
  * `distance`; `coneGain()`/`distanceGain()` read them.
  */
+/** Slots of SpatialFrame.v (a typed array, so per-frame stores never box a double). */
+export const F_PX = 0;
+export const F_PY = 1;
+export const F_PZ = 2;
+export const F_OX = 3;
+export const F_OY = 4;
+export const F_OZ = 5;
+export const F_LX = 6;
+export const F_LY = 7;
+export const F_LZ = 8;
+export const F_FX = 9;
+export const F_FY = 10;
+export const F_FZ = 11;
+export const F_UX = 12;
+export const F_UY = 13;
+export const F_UZ = 14;
+export const F_AZIMUTH = 15;
+export const F_ELEVATION = 16;
+export const F_DISTANCE = 17;
+
 export class SpatialFrame {
-  px = 0;
-  py = 0;
-  pz = 0;
-  ox = 1;
-  oy = 0;
-  oz = 0;
-  lx = 0;
-  ly = 0;
-  lz = 0;
-  fx = 0;
-  fy = 0;
-  fz = -1;
-  ux = 0;
-  uy = 1;
-  uz = 0;
-  azimuth = 0;
-  elevation = 0;
-  distance = 0;
+  /** Inputs px..uz (defaults: source at the origin facing +x, the default listener), then outputs. */
+  readonly v = Float64Array.from([0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, -1, 0, 1, 0, 0, 0, 0]);
+
+  get azimuth(): number {
+    return this.v[F_AZIMUTH]!;
+  }
+  get elevation(): number {
+    return this.v[F_ELEVATION]!;
+  }
+  get distance(): number {
+    return this.v[F_DISTANCE]!;
+  }
 
   /** webaudio#azimuth-elevation, and the distance of webaudio#Spatialization-distance-effects. */
   compute(): void {
+    const v = this.v;
     // Calculate the source-listener vector.
-    const dx = this.px - this.lx;
-    const dy = this.py - this.ly;
-    const dz = this.pz - this.lz;
+    const dx = v[F_PX]! - v[F_LX]!;
+    const dy = v[F_PY]! - v[F_LY]!;
+    const dz = v[F_PZ]! - v[F_LZ]!;
     const dist = Math.sqrt(dx * dx + dy * dy + dz * dz);
-    this.distance = dist;
+    v[F_DISTANCE] = dist;
     if (dist === 0) {
       // Degenerate case: source and listener at the same point.
-      this.azimuth = 0;
-      this.elevation = 0;
+      v[F_AZIMUTH] = 0;
+      v[F_ELEVATION] = 0;
       return;
     }
     const sx = dx / dist;
     const sy = dy / dist;
     const sz = dz / dist;
     // Align axes: right = forward x up.
-    const fx = this.fx;
-    const fy = this.fy;
-    const fz = this.fz;
-    let rx = fy * this.uz - fz * this.uy;
-    let ry = fz * this.ux - fx * this.uz;
-    let rz = fx * this.uy - fy * this.ux;
+    const fx = v[F_FX]!;
+    const fy = v[F_FY]!;
+    const fz = v[F_FZ]!;
+    let rx = fy * v[F_UZ]! - fz * v[F_UY]!;
+    let ry = fz * v[F_UX]! - fx * v[F_UZ]!;
+    let rz = fx * v[F_UY]! - fy * v[F_UX]!;
     const rm = Math.sqrt(rx * rx + ry * ry + rz * rz);
     const fm = Math.sqrt(fx * fx + fy * fy + fz * fz);
     if (rm === 0 || fm === 0) {
       // 'up' and 'forward' linearly dependent: 'right' cannot be determined.
-      this.azimuth = 0;
-      this.elevation = 0;
+      v[F_AZIMUTH] = 0;
+      v[F_ELEVATION] = 0;
       return;
     }
     rx /= rm;
@@ -106,8 +121,8 @@ export class SpatialFrame {
     let elevation = 90 - (180 * Math.acos(clampUnit(upProjection))) / Math.PI;
     if (elevation > 90) elevation = 180 - elevation;
     else if (elevation < -90) elevation = -180 - elevation;
-    this.azimuth = azimuth;
-    this.elevation = elevation;
+    v[F_AZIMUTH] = azimuth;
+    v[F_ELEVATION] = elevation;
   }
 
   /**
@@ -117,14 +132,15 @@ export class SpatialFrame {
    * listener (listener - source) is used here, as browsers do.
    */
   coneGain(s: SpatialSettings): number {
-    const ox = this.ox;
-    const oy = this.oy;
-    const oz = this.oz;
+    const v = this.v;
+    const ox = v[F_OX]!;
+    const oy = v[F_OY]!;
+    const oz = v[F_OZ]!;
     const om = Math.sqrt(ox * ox + oy * oy + oz * oz);
     if (om === 0 || (s.coneInnerAngle === 360 && s.coneOuterAngle === 360)) return 1; // no cone: unity gain
-    const d = this.distance;
+    const d = v[F_DISTANCE]!;
     let dot = 0;
-    if (d > 0) dot = ((this.lx - this.px) * ox + (this.ly - this.py) * oy + (this.lz - this.pz) * oz) / (d * om);
+    if (d > 0) dot = ((v[F_LX]! - v[F_PX]!) * ox + (v[F_LY]! - v[F_PY]!) * oy + (v[F_LZ]! - v[F_PZ]!) * oz) / (d * om);
     // Angle between the source orientation and the source-to-listener vector.
     const absAngle = Math.abs((180 * Math.acos(clampUnit(dot))) / Math.PI);
     // The API gives whole angles, not half-angles.
@@ -139,7 +155,7 @@ export class SpatialFrame {
 
   /** webaudio#enumdef-distancemodeltype, with rolloffFactor clamped to its nominal range. */
   distanceGain(s: SpatialSettings): number {
-    return distanceGain(s, this.distance);
+    return distanceGain(s, this.v[F_DISTANCE]!);
   }
 }
 

@@ -312,22 +312,10 @@ class PannerProcessor implements AudioProcessor {
   /** Loads frame i of every position/orientation param (own and the listener's) and computes. */
   #load(own: readonly ParamBuffer[], i: number): void {
     const f = this.#frame;
+    const v = f.v;
     const l = this.#listener;
-    f.px = own[0]!.values[i]!;
-    f.py = own[1]!.values[i]!;
-    f.pz = own[2]!.values[i]!;
-    f.ox = own[3]!.values[i]!;
-    f.oy = own[4]!.values[i]!;
-    f.oz = own[5]!.values[i]!;
-    f.lx = l[0]!.values[i]!;
-    f.ly = l[1]!.values[i]!;
-    f.lz = l[2]!.values[i]!;
-    f.fx = l[3]!.values[i]!;
-    f.fy = l[4]!.values[i]!;
-    f.fz = l[5]!.values[i]!;
-    f.ux = l[6]!.values[i]!;
-    f.uy = l[7]!.values[i]!;
-    f.uz = l[8]!.values[i]!;
+    for (let k = 0; k < 6; k++) v[k] = own[k]!.values[i]!;
+    for (let k = 0; k < 9; k++) v[6 + k] = l[k]!.values[i]!;
     f.compute();
   }
 
