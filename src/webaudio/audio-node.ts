@@ -28,6 +28,8 @@ export interface NodeDescriptor {
   params?: ParamDescriptor[];
   /** Node-specific options for the processor (structured-cloneable). */
   processorOptions?: unknown;
+  /** Render node ids whose params the processor reads (ProcessorInit.reads). */
+  reads?: number[];
   /** Node-specific rules for channel settings; throw to reject a value. */
   checkChannelCount?(value: number): void;
   checkChannelCountMode?(value: ChannelCountMode): void;
@@ -107,6 +109,7 @@ export class AudioNode extends MediaEventTarget {
       interp: s.interp === 'discrete' ? InterpretationCode.Discrete : InterpretationCode.Speakers,
       params: [...s.params.values()].map(paramInit),
       options: desc.processorOptions ?? null,
+      ...(desc.reads === undefined ? {} : { reads: desc.reads }),
     });
     released.register(this, { core: new WeakRef(core), id });
   }

@@ -248,6 +248,16 @@ export function isAudioParam(v: unknown): v is AudioParam {
   return typeof v === 'object' && v !== null && slots.has(v);
 }
 
+/**
+ * True if setting `value` now would fall inside a setValueCurveAtTime() curve (the `value`
+ * setter would throw NotSupportedError). Lets the deprecated setPosition()/setOrientation()
+ * methods check all their params before changing any.
+ */
+export function inValueCurve(p: AudioParam): boolean {
+  const s = slots.get(p)!;
+  return s.timeline.curveContaining(s.core.currentTime) !== undefined;
+}
+
 /** Sets the initial value from a node's options dictionary without scheduling an event. */
 export function setInitialValue(p: AudioParam, value: number): void {
   const s = slots.get(p)!;

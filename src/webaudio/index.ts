@@ -32,6 +32,7 @@ export { ConvolverNode } from './nodes/convolver-node.js';
 export { DynamicsCompressorNode } from './nodes/dynamics-compressor-node.js';
 export { AnalyserNode } from './nodes/analyser-node.js';
 export { StereoPannerNode } from './nodes/stereo-panner-node.js';
+export { PannerNode, type PanningModelType, type DistanceModelType } from './nodes/panner-node.js';
 export { AudioListener } from './audio-listener.js';
 export { MediaStreamAudioSourceNode } from './nodes/media-stream-audio-source-node.js';
 export { MediaStreamTrackAudioSourceNode } from './nodes/media-stream-track-audio-source-node.js';

@@ -21,3 +21,4 @@ import './dynamics-compressor-node.js';
 import './analyser-node.js';
 import '../decode-audio-data.js';
 import '../render/external-io.js';
+import './panner-node.js';

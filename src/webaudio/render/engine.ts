@@ -69,6 +69,8 @@ class RenderNode {
   readonly inputBuses: Bus[] = [];
   readonly outputs: Bus[] = [];
   readonly params: RenderParam[] = [];
+  /** Nodes whose params the processor reads: rendered before this one (ordering only). */
+  readonly reads: RenderNode[] = [];
   channelCount: number;
   mode: ChannelCountModeCode;
   interp: InterpretationCode;
@@ -147,12 +149,14 @@ export class RenderEngine {
         if (factory === undefined) throw new Error(`no processor registered for '${m.kind}'`);
         const node = new RenderNode(m, this.quantumSize);
         const id = m.id;
+        for (const r of m.reads ?? []) node.reads.push(this.#node(r));
         node.processor = factory({
           sampleRate: this.sampleRate,
           quantumSize: this.quantumSize,
           numberOfInputs: m.inputs,
           numberOfOutputs: m.outputs,
           options: m.options,
+          reads: node.reads.map((r) => r.params),
           post: (msg, transfer) => this.#outbox.push({ msg: { t: 'node', id, msg }, transfer }),
         });
         for (const p of m.params) {
@@ -289,6 +293,7 @@ export class RenderEngine {
       const out: RenderNode[] = [];
       if (!breakAt.has(n)) for (const port of n.inputs) for (const c of port.sources) out.push(c.node);
       for (const p of n.params) for (const c of p.sources) out.push(c.node);
+      for (const r of n.reads) if (this.#nodes.has(r.id)) out.push(r);
       return out;
     };
     let breakAt = new Set<RenderNode>();

@@ -42,6 +42,11 @@ export type ControlMessage =
       interp: InterpretationCode;
       params: ParamInit[];
       options: unknown;
+      /**
+       * Nodes whose computed AudioParams this node's processor reads (a PannerNode reads its
+       * context's AudioListener): they are rendered before it, as if they were inputs.
+       */
+      reads?: number[];
     }
   /** output/input -1 = every output/input (disconnect wildcards); dst -1 = every destination. */
   | { t: 'connect'; src: number; output: number; dst: number; input: number }

@@ -19,6 +19,12 @@ export interface ProcessorInit {
   readonly numberOfOutputs: number;
   /** Options the control side sent in the 'create' message (node-specific, structured-cloned). */
   readonly options: any;
+  /**
+   * The params of the nodes named in the create message's `reads`, in that order: the same
+   * ParamBuffer objects those nodes' processors see, computed for the current quantum before
+   * this processor runs.
+   */
+  readonly reads?: readonly (readonly ParamBuffer[])[];
   /** Sends a node-specific message to the control object (its onRenderMessage()). */
   post(msg: unknown, transfer?: ArrayBuffer[]): void;
 }
