@@ -154,6 +154,7 @@ export class AudioContext extends BaseAudioContext {
     worker.on('error', (e) => fail(`the render thread failed: ${e.message}`));
     worker.on('exit', (code) => fail(`the render thread exited unexpectedly (code ${code})`));
     core.deliver = (batch) => this.#post(s, { t: 'batch', batch });
+    core.attachWorklet = (ports) => this.#post(s, { t: 'worklet', ports });
     // A failing output stream must not crash the process: report it and stop writing to it.
     s.stream?.on('error', (e: Error) => {
       s.stream = null;
@@ -271,7 +272,8 @@ export class AudioContext extends BaseAudioContext {
 
   #post(s: RealtimeSlots, m: ToWorker): void {
     if (m.t !== 'batch') s.core.flush();
-    s.worker?.postMessage(m);
+    const transfer = m.t === 'batch' ? m.batch.transfer : m.t === 'worklet' ? [m.ports.control, m.ports.user] : undefined;
+    s.worker?.postMessage(m, transfer ?? []);
   }
 
   #request(s: RealtimeSlots, make: (id: number) => ToWorker): Promise<void> {

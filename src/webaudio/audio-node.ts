@@ -30,6 +30,8 @@ export interface NodeDescriptor {
   processorOptions?: unknown;
   /** Render node ids whose params the processor reads (ProcessorInit.reads). */
   reads?: number[];
+  /** MessagePorts inside processorOptions, moved to the render side with the 'create' message. */
+  transfer?: import('node:worker_threads').MessagePort[];
   /** Node-specific rules for channel settings; throw to reject a value. */
   checkChannelCount?(value: number): void;
   checkChannelCountMode?(value: ChannelCountMode): void;
@@ -110,7 +112,7 @@ export class AudioNode extends MediaEventTarget {
       params: [...s.params.values()].map(paramInit),
       options: desc.processorOptions ?? null,
       ...(desc.reads === undefined ? {} : { reads: desc.reads }),
-    });
+    }, desc.transfer);
     released.register(this, { core: new WeakRef(core), id });
   }
 

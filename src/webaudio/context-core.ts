@@ -3,6 +3,8 @@
  * message queue, and the published render state. Not exposed to script; reached through
  * `coreOf(context)`.
  */
+import type { MessagePort } from 'node:worker_threads';
+import type { ParamDescriptorData, ScopePorts } from './worklet/protocol.js';
 import { SharedState, STATE_APPLIED_SEQ, STATE_FRAME, type ControlBatch, type ControlMessage, type RenderMessage } from './render/protocol.js';
 
 export type ContextState = 'suspended' | 'running' | 'closed';
@@ -23,6 +25,7 @@ export class ContextCore {
   #nextNodeId = 0;
   #nextParamId = 0;
   #queue: ControlMessage[] = [];
+  #transfer: MessagePort[] = [];
   #seq = 0;
   #flushQueued = false;
   /** Set by a realtime context: delivers a batch to the render side. Offline pulls instead. */
@@ -30,6 +33,13 @@ export class ContextCore {
   /** Control objects that expect render messages, by node id (held strongly while listening). */
   readonly listeners = new Map<number, RenderMessageTarget>();
   onRenderError: ((message: string) => void) | null = null;
+  /**
+   * Creates the context's AudioWorkletGlobalScope on the render side with these ports (set by
+   * the context: the render worker, or in-process for an OfflineAudioContext).
+   */
+  attachWorklet: ((ports: ScopePorts) => void) | null = null;
+  /** webaudio#node-name-to-parameter-descriptor-map */
+  readonly workletProcessors = new Map<string, ParamDescriptorData[]>();
 
   constructor(sampleRate: number, offline: boolean, quantumSize = 128) {
     this.sampleRate = sampleRate;
@@ -65,9 +75,10 @@ export class ContextCore {
     return this.state.header[STATE_APPLIED_SEQ]! >= seq;
   }
 
-  send(msg: ControlMessage): void {
+  send(msg: ControlMessage, transfer?: MessagePort[]): void {
     if (this.controlState === 'closed') return;
     this.#queue.push(msg);
+    if (transfer !== undefined) this.#transfer.push(...transfer);
     if (this.deliver !== null && !this.#flushQueued) {
       this.#flushQueued = true;
       queueMicrotask(() => this.flush());
@@ -77,8 +88,12 @@ export class ContextCore {
   /** Takes the queued messages as one batch (or null if none). */
   takeBatch(): ControlBatch | null {
     if (this.#queue.length === 0) return null;
-    const batch = { seq: ++this.#seq, messages: this.#queue };
+    const batch: ControlBatch = { seq: ++this.#seq, messages: this.#queue };
     this.#queue = [];
+    if (this.#transfer.length > 0) {
+      batch.transfer = this.#transfer;
+      this.#transfer = [];
+    }
     return batch;
   }
 

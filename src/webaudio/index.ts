@@ -34,6 +34,8 @@ export { AnalyserNode } from './nodes/analyser-node.js';
 export { StereoPannerNode } from './nodes/stereo-panner-node.js';
 export { PannerNode, type PanningModelType, type DistanceModelType } from './nodes/panner-node.js';
 export { AudioListener } from './audio-listener.js';
+export { AudioWorkletNode, AudioParamMap } from './nodes/audio-worklet-node.js';
+export { AudioWorklet, Worklet } from './audio-worklet.js';
 export { MediaStreamAudioSourceNode } from './nodes/media-stream-audio-source-node.js';
 export { MediaStreamTrackAudioSourceNode } from './nodes/media-stream-track-audio-source-node.js';
 export { MediaStreamAudioDestinationNode } from './nodes/media-stream-audio-destination-node.js';

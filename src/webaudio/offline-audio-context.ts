@@ -14,6 +14,7 @@ import { RenderEngine } from './render/engine.js';
 import type { RenderMessage } from './render/protocol.js';
 import { INTERNAL, brand, defineEventHandler, dictionary, double, exposeMembers, float, requiredMember, toStringTag, unsignedLong } from '../webidl/index.js';
 import './nodes/all.js';
+import { WorkletGlobalScope } from './worklet/global-scope.js';
 import { queueTask, nextTask } from '../stream/tasks.js';
 
 interface OfflineSlots {
@@ -31,6 +32,8 @@ interface OfflineSlots {
   paused: boolean;
   loopScheduled: boolean;
   pending: RenderMessage[];
+  /** The AudioWorkletGlobalScope, rendered in-process like the rest of the graph. */
+  scope: WorkletGlobalScope | null;
 }
 
 const slots = new WeakMap<object, OfflineSlots>();
@@ -84,7 +87,13 @@ export class OfflineAudioContext extends BaseAudioContext {
       paused: false,
       loopScheduled: false,
       pending: [],
+      scope: null,
     });
+    const s = slots.get(this)!;
+    core.attachWorklet = (ports) => {
+      s.scope = new WorkletGlobalScope({ sampleRate: rate, quantumSize: core.quantumSize, ports });
+      if (s.engine !== null) s.engine.worklet = s.scope;
+    };
   }
 
   get length(): number {
@@ -112,6 +121,7 @@ export class OfflineAudioContext extends BaseAudioContext {
       state: s.core.state,
       post: (msg) => s.pending.push(msg),
     });
+    s.engine.worklet = s.scope;
     const promise = new Promise<AudioBuffer>((resolve, reject) => {
       s.renderResolve = resolve;
       s.renderReject = reject;
@@ -179,6 +189,7 @@ export class OfflineAudioContext extends BaseAudioContext {
     s.paused = false;
     s.renderReject?.(invalidState('the OfflineAudioContext was closed before rendering completed'));
     s.renderResolve = s.renderReject = null;
+    closeScope(s);
     queueEvent(this, new Event('statechange'));
     return nextTask();
   }
@@ -246,6 +257,7 @@ export class OfflineAudioContext extends BaseAudioContext {
     s.renderResolve = s.renderReject = null;
     queueTask(() => {
       s.core.controlState = s.core.stateAttr = 'closed';
+      closeScope(s);
       this.dispatchEvent(new Event('statechange'));
       resolve?.(buffer);
       queueTask(() => this.dispatchEvent(new OfflineAudioCompletionEvent('complete', { renderedBuffer: buffer })));
@@ -260,6 +272,17 @@ export class OfflineAudioContext extends BaseAudioContext {
       for (const m of msgs) s.core.dispatchRenderMessage(m);
     });
   }
+}
+
+/**
+ * Nothing renders any more: the scope's ports close (messages already posted are still
+ * delivered), so ports the script listens on do not keep the process alive.
+ */
+function closeScope(s: OfflineSlots): void {
+  const scope = s.scope;
+  if (scope === null) return;
+  s.scope = null;
+  setImmediate(() => scope.close());
 }
 
 function setRunning(ctx: OfflineAudioContext, s: OfflineSlots): void {

@@ -22,3 +22,5 @@ import './analyser-node.js';
 import '../decode-audio-data.js';
 import '../render/external-io.js';
 import './panner-node.js';
+import './audio-worklet-node.js';
+import '../audio-worklet.js';

@@ -19,6 +19,7 @@ import {
   type SharedState,
 } from './protocol.js';
 import { processorFactory, type AudioProcessor, type ParamBuffer } from './registry.js';
+import type { WorkletGlobalScope } from '../worklet/global-scope.js';
 
 interface Connection {
   node: RenderNode;
@@ -118,6 +119,7 @@ export class RenderEngine {
   readonly #silence: Bus;
   /** Processor messages are sent after the quantum, once its time has been published. */
   #outbox: { msg: RenderMessage; transfer: ArrayBuffer[] | undefined }[] = [];
+  #worklet: WorkletGlobalScope | null = null;
 
   constructor(opts: EngineOptions) {
     this.sampleRate = opts.sampleRate;
@@ -125,6 +127,17 @@ export class RenderEngine {
     this.state = opts.state;
     this.#post = opts.post;
     this.#silence = new Bus(this.quantumSize, 1);
+  }
+
+  /** The context's AudioWorkletGlobalScope (set when its audioWorklet is first used). */
+  get worklet(): WorkletGlobalScope | null {
+    return this.#worklet;
+  }
+
+  set worklet(scope: WorkletGlobalScope | null) {
+    this.#worklet = scope;
+    // webaudio#dom-audioworkletglobalscope-currentframe: the frame of the quantum being rendered.
+    if (scope !== null) scope.frameSource = () => this.frame;
   }
 
   get nodeCount(): number {
@@ -157,6 +170,7 @@ export class RenderEngine {
           numberOfOutputs: m.outputs,
           options: m.options,
           reads: node.reads.map((r) => r.params),
+          worklet: this.#worklet,
           post: (msg, transfer) => this.#outbox.push({ msg: { t: 'node', id, msg }, transfer }),
         });
         for (const p of m.params) {

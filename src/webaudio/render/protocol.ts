@@ -65,6 +65,8 @@ export type ControlMessage =
 export interface ControlBatch {
   seq: number;
   messages: ControlMessage[];
+  /** MessagePorts the messages carry (AudioWorkletNode processor ports), moved with the batch. */
+  transfer?: import('node:worker_threads').MessagePort[];
 }
 
 export type RenderMessage =

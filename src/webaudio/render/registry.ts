@@ -4,6 +4,7 @@
  * knows the list of nodes, so adding a node never edits a central switch.
  */
 import type { Bus } from './bus.js';
+import type { WorkletGlobalScope } from '../worklet/global-scope.js';
 
 export interface ParamBuffer {
   /** quantumSize computed values (intrinsic + inputs, clamped to the nominal range). */
@@ -27,6 +28,8 @@ export interface ProcessorInit {
   readonly reads?: readonly (readonly ParamBuffer[])[];
   /** Sends a node-specific message to the control object (its onRenderMessage()). */
   post(msg: unknown, transfer?: ArrayBuffer[]): void;
+  /** The context's AudioWorkletGlobalScope, once its audioWorklet has been used. */
+  readonly worklet?: WorkletGlobalScope | null;
 }
 
 export interface AudioProcessor {

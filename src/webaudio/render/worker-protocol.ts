@@ -1,6 +1,7 @@
 /** Lifecycle messages between an AudioContext and its render worker (besides control batches). */
 import type { SinkConfig } from '../sinks/types.js';
 import type { ControlBatch, RenderMessage } from './protocol.js';
+import type { ScopePorts } from '../worklet/protocol.js';
 
 export interface WorkerInit {
   sampleRate: number;
@@ -18,7 +19,9 @@ export type ToWorker =
   | { t: 'resume'; id: number }
   | { t: 'close'; id: number }
   | { t: 'setSink'; id: number; sink: SinkConfig }
-  | { t: 'streamBlocked'; blocked: boolean };
+  | { t: 'streamBlocked'; blocked: boolean }
+  /** Create the context's AudioWorkletGlobalScope on this thread. */
+  | { t: 'worklet'; ports: ScopePorts };
 
 export type FromWorker =
   | { t: 'render'; msg: RenderMessage }

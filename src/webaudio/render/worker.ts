@@ -13,6 +13,7 @@ import { WavFileSink } from '../sinks/wav-file-sink.js';
 import { SharedState } from './protocol.js';
 import { RealtimeRenderer } from './realtime-renderer.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
+import { WorkletGlobalScope } from '../worklet/global-scope.js';
 
 const port = parentPort!;
 const init = workerData as WorkerInit;
@@ -125,6 +126,10 @@ async function handle(m: ToWorker): Promise<void> {
 port.on('message', (m: ToWorker) => {
   if (m.t === 'batch') {
     renderer.applyBatch(m.batch);
+    return;
+  }
+  if (m.t === 'worklet') {
+    renderer.engine.worklet = new WorkletGlobalScope({ sampleRate: init.sampleRate, quantumSize: init.quantumSize, ports: m.ports });
     return;
   }
   if (m.t === 'streamBlocked') {
