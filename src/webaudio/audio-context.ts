@@ -10,7 +10,7 @@
  *   { type: 'stream', stream, format? } raw interleaved 'f32le' or 's16le' written to a Writable
  * The environment variable MEDIACAPTURE_AUDIO_OUTPUT=system makes 'system' the default.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Writable } from 'node:stream';
 import { AudioSinkInfo, setSinkInfoType } from './audio-sink-info.js';
 import { MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from './audio-buffer.js';
@@ -21,6 +21,7 @@ import { invalidAccess, invalidState, notAllowed, notSupported } from './errors.
 import { STATE_FRAME, STATE_OUTPUT_LATENCY, STATE_PERF_TIME } from './render/protocol.js';
 import { STATE_OUTPUT_FRAME } from './render/realtime-renderer.js';
 import type { FromWorker, ToWorker, WorkerInit } from './render/worker-protocol.js';
+import { RenderLink } from './render/render-host.js';
 import type { SinkConfig } from './sinks/types.js';
 import { INTERNAL, brand, defineEventHandler, dictionary, domString, double, exposeMembers, float, requiredMember, toStringTag, unsignedLong } from '../webidl/index.js';
 import './nodes/all.js';
@@ -49,7 +50,8 @@ interface Pending {
 
 interface RealtimeSlots {
   core: ContextCore;
-  worker: Worker | null;
+  /** This context's session on a shared render thread (null once closed or lost). */
+  worker: RenderLink | null;
   latencyHint: AudioContextLatencyCategory | number;
   leadFrames: number;
   /** [[sink ID]] */
@@ -130,29 +132,22 @@ export class AudioContext extends BaseAudioContext {
     slots.set(this, s);
 
     const init: WorkerInit = { sampleRate, quantumSize: core.quantumSize, channels: 2, leadFrames, stateBuffer: core.state.buffer };
-    // The worker inherits the parent's flags (Node leaves out those a worker cannot take, and test
-    // runners pass many). It starts from a one-line script that imports the render module: a
-    // worker started from a file would reject an inherited --input-type (`node --input-type=module
-    // -e …`), which is valid for a script.
-    const entry = new URL('./render/worker.js', import.meta.url).href;
-    const worker = new Worker(`import(${JSON.stringify(entry)});`, { eval: true, workerData: init });
+    const worker = new RenderLink(init);
     s.worker = worker;
     worker.on('message', (m: FromWorker) => this.#onWorkerMessage(s, m));
-    const fail = (message: string): void => {
-      // The render thread is gone: nothing may stay pending.
+    // The render thread is gone: nothing may stay pending.
+    worker.on('exit', (reason: string) => {
       if (s.worker === null) return;
       s.worker = null;
       core.deliver = null;
       core.controlState = 'closed';
-      for (const p of s.pending.values()) p.reject(invalidState(message));
+      for (const p of s.pending.values()) p.reject(invalidState(reason));
       s.pending.clear();
-      for (const p of s.pendingSink.values()) p.reject(invalidState(message));
+      for (const p of s.pendingSink.values()) p.reject(invalidState(reason));
       s.pendingSink.clear();
-      this.dispatchEvent(new ErrorEventLike('error', message));
+      this.dispatchEvent(new ErrorEventLike('error', reason));
       this.#setState(s, 'closed');
-    };
-    worker.on('error', (e) => fail(`the render thread failed: ${e.message}`));
-    worker.on('exit', (code) => fail(`the render thread exited unexpectedly (code ${code})`));
+    });
     core.deliver = (batch) => this.#post(s, { t: 'batch', batch });
     core.attachWorklet = (ports) => this.#post(s, { t: 'worklet', ports });
     // A failing output stream must not crash the process: report it and stop writing to it.
@@ -366,7 +361,6 @@ export class AudioContext extends BaseAudioContext {
           s.worker = null;
           core.deliver = null;
           w?.removeAllListeners('exit');
-          w?.removeAllListeners('error');
           // A stream sink's Writable stays open: it belongs to the caller.
           void w?.terminate();
         });
@@ -502,7 +496,7 @@ exposeMembers(AudioContext, ['baseLatency', 'outputLatency', 'sinkId', 'getOutpu
 defineEventHandler(AudioContext, 'sinkchange', 'AudioContext');
 defineEventHandler(AudioContext, 'error', 'AudioContext');
 
-/** The render thread of a realtime context, for fault-injection tests (null once it is gone). */
+/** The render thread a realtime context runs on, for fault-injection tests (null once it is gone). */
 export function renderWorkerOf(context: AudioContext): Worker | null {
-  return brand(slots, context, 'AudioContext', 'renderWorkerOf').worker;
+  return brand(slots, context, 'AudioContext', 'renderWorkerOf').worker?.thread ?? null;
 }

@@ -69,9 +69,8 @@ test('a file device keeps playing when its file is deleted, truncated or replace
   await assert.rejects(mediaDevices.getUserMedia({ audio: true }), (e: Error) => e.name === 'NotReadableError' || e.name === 'AbortError' || e.name === 'NotFoundError');
 });
 
-test('a killed render thread closes its AudioContext: error event, closed state, nothing pending', async () => {
+test('a killed render thread closes the AudioContexts on it: error event, closed state, nothing pending', async () => {
   const ctx = new AudioContext({ sinkId: { type: 'none' } });
-  const other = new AudioContext({ sinkId: { type: 'none' } });
   const osc = ctx.createOscillator();
   osc.connect(ctx.destination);
   osc.start();
@@ -87,8 +86,13 @@ test('a killed render thread closes its AudioContext: error event, closed state,
   assert.deepEqual(states, ['closed']);
   // Calls after the failure settle at once instead of waiting for a thread that is gone.
   await assert.rejects(ctx.suspend(), (e: DOMException) => e.name === 'InvalidStateError');
-  // Another context of the same process is unaffected.
+  assert.equal(renderWorkerOf(ctx), null);
+  // A context created afterwards gets a new render thread and runs.
+  const other = new AudioContext({ sinkId: { type: 'none' } });
   await other.resume();
   assert.equal(other.state, 'running');
+  const t = other.currentTime;
+  await new Promise((r) => setTimeout(r, 150));
+  assert.ok(other.currentTime > t);
   await other.close();
 });

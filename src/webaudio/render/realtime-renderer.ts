@@ -20,6 +20,8 @@ export interface RealtimeRendererOptions {
   leadFrames: number;
   state: SharedState;
   post(msg: RenderMessage, transfer?: ArrayBuffer[]): void;
+  /** An exception escaped a quantum: rendering has stopped (other contexts on the thread go on). */
+  onFatal?(e: unknown): void;
   clock?: Clock;
 }
 
@@ -41,6 +43,7 @@ export class RealtimeRenderer {
   readonly #tickMs: number;
   /** Destination output up/down-mixed to the sink's channel count when they differ. */
   readonly #mixed: Bus;
+  readonly #onFatal: (e: unknown) => void;
 
   constructor(opts: RealtimeRendererOptions) {
     this.#clock = opts.clock ?? new RealClock();
@@ -51,6 +54,9 @@ export class RealtimeRenderer {
     this.engine = new RenderEngine({ sampleRate: opts.sampleRate, quantumSize: opts.quantumSize, state: opts.state, post: opts.post });
     this.#interleaved = new Float32Array(opts.quantumSize * 32);
     this.#mixed = new Bus(opts.quantumSize, opts.channels);
+    this.#onFatal = opts.onFatal ?? ((e) => {
+      throw e;
+    });
     this.#tickMs = Math.max(2, Math.min(10, ((opts.leadFrames / opts.sampleRate) * 1000) / 2));
   }
 
@@ -88,6 +94,15 @@ export class RealtimeRenderer {
   }
 
   #tick = (): void => {
+    try {
+      this.#renderDue();
+    } catch (e) {
+      this.stop();
+      this.#onFatal(e);
+    }
+  };
+
+  #renderDue(): void {
     this.#timer = null;
     if (!this.#running || this.#waitingDrain) return;
     const now = this.#clock.now();
@@ -133,6 +148,6 @@ export class RealtimeRenderer {
       }
     }
     if (this.#running) this.#timer = this.#clock.schedule(now + this.#tickMs, this.#tick);
-  };
+  }
 
 }
