@@ -5,6 +5,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { ParamDescriptorData, ScopePorts } from './worklet/protocol.js';
+import type { WorkletGlobalScope } from './worklet/global-scope.js';
 import { SharedState, STATE_APPLIED_SEQ, STATE_FRAME, type ControlBatch, type ControlMessage, type RenderMessage } from './render/protocol.js';
 
 export type ContextState = 'suspended' | 'running' | 'closed';
@@ -38,6 +39,11 @@ export class ContextCore {
    * the context: the render worker, or in-process for an OfflineAudioContext).
    */
   attachWorklet: ((ports: ScopePorts) => void) | null = null;
+  /**
+   * The AudioWorkletGlobalScope when it lives on this thread (an OfflineAudioContext): processors
+   * are then constructed with their node, as browsers do, not when rendering starts.
+   */
+  localWorklet: WorkletGlobalScope | null = null;
   /** webaudio#node-name-to-parameter-descriptor-map */
   readonly workletProcessors = new Map<string, ParamDescriptorData[]>();
 

@@ -92,6 +92,7 @@ export class OfflineAudioContext extends BaseAudioContext {
     const s = slots.get(this)!;
     core.attachWorklet = (ports) => {
       s.scope = new WorkletGlobalScope({ sampleRate: rate, quantumSize: core.quantumSize, ports });
+      core.localWorklet = s.scope;
       if (s.engine !== null) s.engine.worklet = s.scope;
     };
   }
@@ -282,6 +283,7 @@ function closeScope(s: OfflineSlots): void {
   const scope = s.scope;
   if (scope === null) return;
   s.scope = null;
+  s.core.localWorklet = null;
   setImmediate(() => scope.close());
 }
 

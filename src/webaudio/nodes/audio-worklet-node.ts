@@ -12,6 +12,7 @@ import { registerProcessor, type AudioProcessor, type ParamBuffer, type Processo
 import type { WorkletGlobalScope } from '../worklet/global-scope.js';
 import { errorEventClass } from '../../webidl/error-event.js';
 import { structuredCloneOf } from '../../webidl/structured-clone.js';
+import { queueTask } from '../../stream/tasks.js';
 import {
   INTERNAL,
   brand,
@@ -186,6 +187,15 @@ export class AudioWorkletNode extends AudioNode {
       },
     };
     nodeCore(this).listeners.set(nodeId(this), target);
+    // webaudio#AudioWorkletProcessor-instantiation, where the scope lives on this thread.
+    const local = core.localWorklet;
+    if (local !== null) {
+      const r = local.constructEarly(nodeName, serializedOptions, channel.port2);
+      if ('error' in r) {
+        const event = { t: 'processorerror', message: messageOf(r.error), ...errorLocation(r.error) };
+        queueTask(() => this.#onRenderMessage(event));
+      }
+    }
   }
 
   #onRenderMessage(msg: unknown): void {
@@ -290,7 +300,17 @@ class WorkletNodeProcessor implements AudioProcessor {
     this.#inputs = Object.freeze(realm.newArray(this.#inputArrays.map(() => this.#empty)));
     for (let k = 0; k < init.numberOfOutputs; k++) this.#outputArrays.push([]);
     this.#parameters = this.#buildParameters([]);
-    // webaudio#AudioWorkletProcessor-instantiation step 8.
+    // webaudio#AudioWorkletProcessor-instantiation step 8 (unless the node's thread already did).
+    const early = scope.adopt(this.#create.port);
+    if (early !== undefined) {
+      if ('instance' in early) this.#obj = early.instance;
+      else {
+        // processorerror was fired when the node was made.
+        this.#state = ProcState.Failed;
+        this.#activeSource = false;
+      }
+      return;
+    }
     try {
       this.#obj = scope.construct(this.#create.name, this.#create.options, this.#create.port);
     } catch (e) {

@@ -205,6 +205,28 @@ export class WorkletGlobalScope {
     }
   }
 
+  /** Processors constructed ahead of their render half (by the node's port), or their error. */
+  readonly #early = new WeakMap<MessagePort, { instance: object } | { error: unknown }>();
+
+  /** Constructs now, for a render half that will adopt() the result through `port`. */
+  constructEarly(name: string, options: unknown, port: MessagePort): { instance: object } | { error: unknown } {
+    let r: { instance: object } | { error: unknown };
+    try {
+      r = { instance: this.construct(name, options, port) };
+    } catch (error) {
+      r = { error };
+    }
+    this.#early.set(port, r);
+    return r;
+  }
+
+  /** The processor constructed early for `port`, if there was one (taken once). */
+  adopt(port: MessagePort): { instance: object } | { error: unknown } | undefined {
+    const r = this.#early.get(port);
+    this.#early.delete(port);
+    return r;
+  }
+
   /** Closes the scope's ports (the context is done). */
   close(): void {
     this.#control.close();

@@ -8,6 +8,9 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { assertDOMException, assertSamples } from '../helpers.js';
 import { OfflineAudioContext } from '../../../src/webaudio/offline-audio-context.js';
 import { AudioContext, AudioWorkletNode, AudioParamMap, ConstantSourceNode, GainNode } from '../../../src/webaudio/index.js';
@@ -162,8 +165,7 @@ describe('AudioWorkletNode construction', () => {
       processorOptions: { stopAfter: 1, nested: { list: [1, 2], when: new Date(5) } },
     });
     const msgs = collect(node.port, (all) => all.length >= 1);
-    // An offline context constructs its processors when rendering starts.
-    await ctx.startRendering();
+    // Constructed with the node (no rendering needed), as browsers do.
     const [first] = await msgs;
     assert.equal(first.t, 'constructed');
     assert.equal(first.frame, 0);
@@ -373,8 +375,10 @@ describe('AudioWorklet on a realtime AudioContext', () => {
     const stream = await mediaDevices.getUserMedia({ audio: true });
     const ctx = new AudioContext({ sampleRate: 16000 });
     try {
-      await ctx.audioWorklet.addModule(
-        dataUrl(`registerProcessor('meter', class extends AudioWorkletProcessor {
+      // Loaded from a file, as an application ships its processors.
+      const dir = mkdtempSync(join(tmpdir(), 'mc-meter-'));
+      const file = join(dir, 'meter.js');
+      writeFileSync(file, `registerProcessor('meter', class extends AudioWorkletProcessor {
           constructor() { super(); this.sum = 0; this.n = 0; this.first = -1; }
           process(inputs) {
             const ch = inputs[0][0];
@@ -389,8 +393,12 @@ describe('AudioWorklet on a realtime AudioContext', () => {
             }
             return true;
           }
-        });`),
-      );
+        });`);
+      try {
+        await ctx.audioWorklet.addModule(file);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
       const node = new AudioWorkletNode(ctx, 'meter', { numberOfOutputs: 0 });
       ctx.createMediaStreamSource(stream).connect(node);
       const levels = await collect(node.port, (all) => all.length >= 3);
