@@ -43,6 +43,15 @@ export function createCapture(host: CaptureHost): MediaStream {
   return set.stream;
 }
 
+/** Stops feeding a stream createCapture() made (its tracks end). */
+export function releaseCapture(host: CaptureHost, stream: MediaStream): void {
+  const i = host.captures.findIndex((set) => set.stream === stream);
+  if (i < 0) return;
+  const [set] = host.captures.splice(i, 1);
+  for (const c of set!.tracks.values()) endCaptured(set!, c);
+  set!.tracks.clear();
+}
+
 /** Brings every captured stream in line with the tracks the element plays (addtrack / ended + removetrack). */
 export function syncCaptures(host: CaptureHost): void {
   for (const set of host.captures) syncCapture(host, set, true);

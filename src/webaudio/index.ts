@@ -37,6 +37,7 @@ export { AudioListener } from './audio-listener.js';
 export { AudioWorkletNode, AudioParamMap } from './nodes/audio-worklet-node.js';
 export { AudioWorklet, Worklet } from './audio-worklet.js';
 export { MediaStreamAudioSourceNode } from './nodes/media-stream-audio-source-node.js';
+export { MediaElementAudioSourceNode } from './nodes/media-element-audio-source-node.js';
 export { MediaStreamTrackAudioSourceNode } from './nodes/media-stream-track-audio-source-node.js';
 export { MediaStreamAudioDestinationNode } from './nodes/media-stream-audio-destination-node.js';
 export { soundServerAvailable } from './sinks/system-sink.js';

@@ -24,18 +24,30 @@ export interface TrackInput {
 const pumps = new WeakMap<AudioNode, InputPump>();
 
 export function trackInput(context: AudioContext, track: MediaStreamTrack): TrackInput {
+  const settings = track.getSettings();
+  const channels = typeof settings.channelCount === 'number' && settings.channelCount >= 1 && settings.channelCount <= 32 ? settings.channelCount : 1;
+  // An ended track's output calls end() in a microtask, which sends { t: 'ended' }; until then the
+  // processor, never primed, plays silence (one channel: an ended track's settings carry no
+  // channelCount).
+  return pumpedInput(context, channels, (pump) => getTrackOutput(track).subscribe(pump));
+}
+
+/**
+ * An 'ExternalInput' node fed by an InputPump that `subscribe` connects to its media (called
+ * when the node is attached; returns the unsubscribe). The pump follows changes of channel count
+ * and sample rate in what it is fed, so one pump can serve successive tracks.
+ */
+export function pumpedInput(context: AudioContext, channels: number, subscribe: (pump: InputPump) => () => void): TrackInput {
   const core = coreOf(context);
   let node: AudioNode | null = null;
   let unsubscribe: (() => void) | null = null;
-  const settings = track.getSettings();
-  const channels = typeof settings.channelCount === 'number' && settings.channelCount >= 1 && settings.channelCount <= 32 ? settings.channelCount : 1;
   const pump = new InputPump({
     contextRate: core.sampleRate,
     quantumSize: core.quantumSize,
     channels,
     running: () => {
       if (core.controlState === 'closed') {
-        // The context will never render again: stop listening to the track.
+        // The context will never render again: stop listening to the media.
         unsubscribe?.();
         unsubscribe = null;
         return false;
@@ -68,10 +80,7 @@ export function trackInput(context: AudioContext, track: MediaStreamTrack): Trac
     attach(n: AudioNode): void {
       node = n;
       pumps.set(n, pump);
-      // An ended track's output calls end() in a microtask, which sends { t: 'ended' }; until
-      // then the processor, never primed, plays silence (one channel: an ended track's settings
-      // carry no channelCount).
-      unsubscribe = getTrackOutput(track).subscribe(pump);
+      unsubscribe = subscribe(pump);
     },
   };
 }
