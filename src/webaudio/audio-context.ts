@@ -22,6 +22,7 @@ import { STATE_FRAME, STATE_OUTPUT_LATENCY, STATE_PERF_TIME } from './render/pro
 import { STATE_OUTPUT_FRAME } from './render/realtime-renderer.js';
 import type { FromWorker, ToWorker, WorkerInit } from './render/worker-protocol.js';
 import { RenderLink } from './render/render-host.js';
+import { audioOutputFor } from '../devices/audio-output.js';
 import type { SinkConfig } from './sinks/types.js';
 import { INTERNAL, brand, defineEventHandler, dictionary, domString, double, exposeMembers, float, requiredMember, toStringTag, unsignedLong } from '../webidl/index.js';
 import './nodes/all.js';
@@ -434,8 +435,9 @@ function convertSinkId(v: unknown, context: string): string | { type: 'none' } {
 }
 
 /** webaudio#validating-sink-identifier, with G10: a non-empty id that matches no device is invalid. */
+/** webaudio#validating-sink-identifier ("speaker-selection" is always allowed here). */
 function validateSinkId(id: string | { type: 'none' }): boolean {
-  if (typeof id === 'string') return id === '';
+  if (typeof id === 'string') return id === '' || audioOutputFor(id) !== null;
   return true;
 }
 
@@ -447,6 +449,14 @@ function sinkEquals(a: string | { type: 'none' }, b: string | AudioSinkInfo): bo
 function sinkConfig(id: string | { type: 'none' }, s: RealtimeSlots): SinkConfig {
   if (typeof id !== 'string') return { type: 'none' };
   const o = s.output;
+  if (id !== '') {
+    // An audio output device enumerateDevices() exposes: a sound-server sink is played to by
+    // name; a synthetic speaker is a virtual device that takes the audio in real time.
+    const device = audioOutputFor(id);
+    const pulse = device?.internalId.startsWith('pulse:sink:') ? device.internalId.slice('pulse:sink:'.length) : null;
+    if (pulse !== null) return { type: 'system', device: pulse, ...(o.type === 'system' && o.latencyMs !== undefined ? { latencyMs: o.latencyMs } : {}) };
+    return { type: 'none' };
+  }
   if (o.type === 'stream') return { type: 'stream', format: o.format ?? 'f32le' };
   return o;
 }

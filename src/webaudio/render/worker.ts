@@ -61,7 +61,7 @@ class Session {
   #makeSink(config: SinkConfig): AudioSink {
     switch (config.type) {
       case 'system':
-        return new SystemSink(config.latencyMs);
+        return new SystemSink(config.latencyMs, config.device);
       case 'file':
         return new WavFileSink(config.path, config.format ?? 'f32');
       case 'stream':

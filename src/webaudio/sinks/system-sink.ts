@@ -33,8 +33,11 @@ export class SystemSink implements AudioSink {
   readonly #ring: { floats: Float32Array; bytes: Uint8Array }[] = [];
   #ringIndex = 0;
 
-  constructor(latencyMs = 40) {
+  readonly #device: string | undefined;
+
+  constructor(latencyMs = 40, device?: string) {
     this.#latencyMs = latencyMs;
+    this.#device = device;
     this.outputLatency = latencyMs / 1000;
   }
 
@@ -46,7 +49,10 @@ export class SystemSink implements AudioSink {
     // second or more to start a new stream; until then nothing is heard and time does not move.
     const child = spawn(
       'pacat',
-      ['-v', '--playback', '--raw', '--format=float32le', `--rate=${sampleRate}`, `--channels=${channels}`, `--latency-msec=${this.#latencyMs}`],
+      [
+        '-v', '--playback', '--raw', '--format=float32le', `--rate=${sampleRate}`, `--channels=${channels}`, `--latency-msec=${this.#latencyMs}`,
+        ...(this.#device === undefined ? [] : [`--device=${this.#device}`]),
+      ],
       { stdio: ['pipe', 'ignore', 'pipe'] },
     );
     this.#child = child;

@@ -10,7 +10,8 @@
 /** The non-spec AudioContextOptions.mediacaptureSink member, as given by script. */
 export type SinkConfig =
   | { type: 'none' }
-  | { type: 'system'; latencyMs?: number }
+  /** `device`: a sound-server sink by name (else the server's default). */
+  | { type: 'system'; latencyMs?: number; device?: string }
   | { type: 'file'; path: string; format?: 'f32' | 's16' }
   | { type: 'stream'; format?: 'f32le' | 's16le' };
 
