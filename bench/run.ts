@@ -1,18 +1,20 @@
 /**
  * `npm run bench`: runs every benchmark and prints its figures. Each benchmark measures against
  * its goal (or its named peer) inside the same run, so the ratios hold on any machine.
- * Usage: npm run bench [-- frame-plane|webaudio|live-contexts|recorder]
+ * Usage: npm run bench [-- frame-plane|webaudio|live-contexts|recorder|webrtc]
  */
 import { runFramePlaneBench } from './frame-plane.js';
 import { runWebAudioBench } from './webaudio.js';
 import { runLiveContextsBench } from './live-contexts.js';
 import { runRecorderBench } from './recorder.js';
+import { runWebRtcBench } from './webrtc.js';
 
 const benches: Record<string, () => Promise<Record<string, number | string>>> = {
   'frame-plane': runFramePlaneBench,
   webaudio: runWebAudioBench,
   'live-contexts': runLiveContextsBench,
   recorder: runRecorderBench,
+  webrtc: runWebRtcBench,
 };
 
 const wanted = process.argv.slice(2);

@@ -15,8 +15,8 @@
  *   beforehand, so the raw side pays nothing to draw them), RTCAudioSource fed 10 ms of 16-bit
  *   PCM; RTCVideoSink / RTCAudioSink at the far end.
  *
- * Goal (issue): ours costs at most 10 % more CPU than raw at N = 10. Each (mode, N) runs in a
- * child process. Run alone: node dist/bench/webrtc.js
+ * Goal (issue): ours costs at most 10 % more CPU than raw at N = 10. Each (mode, N) runs twice,
+ * alternating, each run in a child process; the cheaper run of each mode counts. Run alone: node dist/bench/webrtc.js
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -292,13 +292,17 @@ export async function runWebRtcBench(): Promise<Record<string, number | string>>
   const verdict: string[] = [];
   for (const pairs of [1, 5, 10]) {
     const results: Partial<Record<'ours' | 'raw', ChildResult>> = {};
-    for (const mode of ['raw', 'ours'] as const) {
+    // Alternating runs (raw, ours, raw, ours); each mode keeps its cheaper run, since load from
+    // elsewhere on the machine only ever adds CPU time.
+    for (const mode of ['raw', 'ours', 'raw', 'ours'] as const) {
       process.stderr.write(`  [webrtc] ${mode}: ${pairs} pair(s)\n`);
       const r = await runChild(mode, pairs);
       if ('error' in r) {
         out[`n${pairs}_${mode}`] = `failed: ${r.error}`;
         continue;
       }
+      const prev = results[mode];
+      if (prev !== undefined && prev.cpuPerPairPerSecond <= r.cpuPerPairPerSecond) continue;
       results[mode] = r;
       const minFps = Math.min(...r.framesPerPairPerSecond);
       out[`n${pairs}_${mode}_cpu_s_per_pair_second`] = round(r.cpuPerPairPerSecond);
