@@ -313,7 +313,13 @@ async function decodeMp4(bytes: Uint8Array): Promise<DecodedAudio> {
       return mp4Mpeg();
     case 'mp4a':
       if (t.objectType === 0x6b || t.objectType === 0x69) return mp4Mpeg();
-      if (t.objectType === 0x40 || t.objectType === 0x66 || t.objectType === 0x67 || t.objectType === 0x68) return decodeAac(bytes, 'AAC in MP4');
+      if (t.objectType === 0x40 || t.objectType === 0x66 || t.objectType === 0x67 || t.objectType === 0x68) {
+        // FAAD2 drops its first frame's output, which takes away the usual 1024 frames of
+        // encoder priming; the rest of the edit list (the end padding) is trimmed here.
+        const d = await decodeAac(bytes, 'AAC in MP4');
+        const { start, length } = edit(d.sampleRate, 1024);
+        return trim(d, Math.max(0, start - 1024), length);
+      }
       throw new DecodeFailure(`MP4: mp4a with object type 0x${t.objectType.toString(16)} is not supported`);
     default:
       throw new DecodeFailure(`MP4: sample entry '${t.format}' is not supported`);
