@@ -39,9 +39,11 @@ const FIXTURES: Record<string, Fixture> = {
   'Ogg FLAC': { file: 'a.oga', args: ['-c:a', 'flac'], rate: 44100, exact: true, lossless: true, minCorrelation: 0.999 },
   'WebM Opus': { file: 'a.webm', args: ['-c:a', 'libopus', '-b:a', '96k'], rate: 48000, exact: true, minCorrelation: 0.99 },
   'WebM Vorbis': { file: 'v.webm', args: ['-c:a', 'libvorbis'], rate: 48000, exact: false, tolerance: 0.01, minCorrelation: 0.99 },
+  'live WebM Opus (unknown-size segment and clusters)': { file: 'live.webm', args: ['-c:a', 'libopus', '-b:a', '96k', '-live', '1', '-f', 'webm'], rate: 48000, exact: true, minCorrelation: 0.99 },
   'Matroska FLAC': { file: 'f.mka', args: ['-c:a', 'flac'], rate: 44100, exact: true, lossless: true, minCorrelation: 0.999 },
   'Matroska MP3': { file: 'm.mka', args: ['-c:a', 'libmp3lame'], rate: 44100, exact: false, tolerance: 0.06, minCorrelation: 0.99 },
   'MP4 Opus': { file: 'o.mp4', args: ['-c:a', 'libopus', '-b:a', '96k'], rate: 48000, exact: true, minCorrelation: 0.99 },
+  'MP4 Opus (moov first)': { file: 'o-fast.mp4', args: ['-c:a', 'libopus', '-b:a', '96k', '-movflags', '+faststart'], rate: 48000, exact: true, minCorrelation: 0.99 },
   'MP4 FLAC': { file: 'f.mp4', args: ['-c:a', 'flac', '-strict', '-2'], rate: 44100, exact: true, lossless: true, minCorrelation: 0.999 },
   'MP4 MP3': { file: 'm.m4a', args: ['-c:a', 'libmp3lame', '-f', 'mp4'], rate: 44100, exact: true, minCorrelation: 0.99 },
   'fragmented MP4 Opus': { file: 'frag.mp4', args: ['-c:a', 'libopus', '-movflags', 'frag_keyframe+empty_moov+default_base_moof'], rate: 48000, exact: false, tolerance: 0.025, minCorrelation: 0.99 },
@@ -248,5 +250,25 @@ describe('decodeAudioData: process lifetime', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /EncodingError\ndecoded 24000/);
     assert.ok(Date.now() - started < 10_000, `exited after ${Date.now() - started} ms`);
+  });
+
+  test('a decode that outlasts its time limit rejects with EncodingError, and the next one runs', async (t) => {
+    if (!hasFfmpeg) return t.skip(NO_FFMPEG);
+    const ctxModule = join(dirname(fileURLToPath(import.meta.url)), '../../src/webaudio/offline-audio-context.js');
+    const script = join(dir, 'timeout.mjs');
+    writeFileSync(script, `
+      import { readFileSync } from 'node:fs';
+      const { OfflineAudioContext } = await import(${JSON.stringify(ctxModule)});
+      const ctx = new OfflineAudioContext(1, 1, 48000);
+      const data = () => readFileSync(${JSON.stringify(join(dir, 'a.flac'))}).buffer;
+      // No thread started yet: the first call pays for starting it and loading the decoder.
+      await ctx.decodeAudioData(data()).then(() => console.log('slow decoded'), (e) => console.log(e.name, e.message));
+      process.env.MEDIACAPTURE_DECODE_TIMEOUT_MS = '60000';
+      const b = await ctx.decodeAudioData(data());
+      console.log('decoded', b.length);
+    `);
+    const r = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, MEDIACAPTURE_DECODE_TIMEOUT_MS: '1' } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^EncodingError .*longer than 1 ms.*\ndecoded 24000\n$/);
   });
 });

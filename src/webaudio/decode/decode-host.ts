@@ -52,10 +52,11 @@ class DecodeThread {
   }
 
   run(id: number, bytes: ArrayBuffer, rate: number): Promise<DecodeJobResult> {
+    const limit = jobTimeoutMs(bytes.byteLength);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.kill(`decoding took longer than ${Math.round(jobTimeoutMs(bytes.byteLength) / 1000)} s; the decoding thread was restarted`);
-      }, jobTimeoutMs(bytes.byteLength));
+        this.kill(`decoding took longer than ${Math.round(limit)} ms; the decoding thread was ended`);
+      }, limit);
       timer.unref();
       if (this.jobs.size === 0) {
         this.#cancelIdle();

@@ -7,6 +7,11 @@ import { parentPort } from 'node:worker_threads';
 import { runDecodeJob } from './decode-job.js';
 import type { DecodeReply, DecodeRequest } from './protocol.js';
 
+// The decoder libraries also print what they report to the console; the reports reach the
+// caller as the result's warnings (a MediacaptureDecodeWarning) or the EncodingError instead.
+console.error = () => {};
+console.warn = () => {};
+
 const port = parentPort!;
 port.on('message', (m: DecodeRequest) => {
   runDecodeJob(new Uint8Array(m.bytes), m.rate).then(
