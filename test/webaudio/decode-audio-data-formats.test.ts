@@ -170,7 +170,75 @@ describe('decodeAudioData: formats', () => {
   });
 });
 
+describe('decodeAudioData: channels', () => {
+  // A 5.1 WAV whose channels (L, R, C, LFE, SL, SR) carry the sine at 1, 2, 3, 4, 5, 6 eighths.
+  const layouts: [string, string[]][] = [
+    ['six.opus', ['-c:a', 'libopus', '-b:a', '256k', '-mapping_family', '1']],
+    ['six.webm', ['-c:a', 'libopus', '-b:a', '256k', '-mapping_family', '1']],
+    ['six.mp4', ['-c:a', 'libopus', '-b:a', '256k', '-mapping_family', '1']],
+    ['six.ogg', ['-c:a', 'libvorbis']],
+    ['six.flac', ['-c:a', 'flac']],
+  ];
+  for (const [file, args] of layouts) {
+    test(`5.1 ${file} decodes in Web Audio channel order (L, R, C, LFE, SL, SR)`, async (t) => {
+      if (!hasFfmpeg) return t.skip(NO_FFMPEG);
+      const wav = join(dir, 'six.wav');
+      const sine = `sine=frequency=${FREQ}:sample_rate=48000:duration=${DURATION}`;
+      ffmpeg([
+        ...[1, 2, 3, 4, 5, 6].flatMap(() => ['-f', 'lavfi', '-i', sine]),
+        '-filter_complex', '[0]volume=1[a];[1]volume=2[b];[2]volume=3[c];[3]volume=4[d];[4]volume=5[e];[5]volume=6[f];' +
+          '[a][b][c][d][e][f]join=inputs=6:channel_layout=5.1:map=0.0-FL|1.0-FR|2.0-FC|3.0-LFE|4.0-BL|5.0-BR',
+        '-c:a', 'pcm_s16le', wav,
+      ]);
+      ffmpeg(['-i', wav, ...args, join(dir, file)]);
+      const buf = await decodeAt(48000, new Uint8Array(readFileSync(join(dir, file))).buffer);
+      assert.equal(buf.numberOfChannels, 6);
+      for (let ch = 0; ch < 6; ch++) {
+        if (ch === 3 && file !== 'six.flac') continue; // lossy codecs band-limit the LFE channel
+        const fit = sineFit(buf.getChannelData(ch), 48000);
+        assert.ok(Math.abs(fit.amplitude - (ch + 1) / 8) < 0.04, `channel ${ch}: amplitude ${fit.amplitude}, expected ${(ch + 1) / 8}`);
+      }
+    });
+  }
+
+  test('mono MP3 decodes to one channel', async (t) => {
+    if (!hasFfmpeg) return t.skip(NO_FFMPEG);
+    ffmpeg(['-f', 'lavfi', '-i', `sine=frequency=${FREQ}:sample_rate=22050:duration=${DURATION}`, '-c:a', 'libmp3lame', join(dir, 'mono.mp3')]);
+    const buf = await decodeAt(44100, new Uint8Array(readFileSync(join(dir, 'mono.mp3'))).buffer);
+    assert.equal(buf.numberOfChannels, 1);
+    assert.equal(buf.length, 22050);
+    assert.ok(sineFit(buf.getChannelData(0), 44100).correlation > 0.99);
+  });
+});
+
 describe('decodeAudioData: damaged data', () => {
+  test('randomly damaged files of every format decode or reject with EncodingError', async (t) => {
+    if (!hasFfmpeg) return t.skip(NO_FFMPEG);
+    let seed = 7;
+    const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+    const calls: Promise<void>[] = [];
+    for (const f of Object.values(FIXTURES)) {
+      const full = bytes.get(f.file)!;
+      for (let k = 0; k < 6; k++) {
+        const b = full.slice();
+        // Flip a few bytes anywhere, or stamp a run of junk, or both.
+        for (let i = 0; i < 1 + rand(8); i++) b[rand(b.length)] = rand(256);
+        if (k % 2 === 1) {
+          const at = rand(b.length);
+          for (let i = at; i < Math.min(b.length, at + 64); i++) b[i] = rand(256);
+        }
+        calls.push(
+          decodeAt(48000, b.buffer).then(
+            (buf) => assert.ok(buf.length > 0 && buf.numberOfChannels >= 1),
+            (e: unknown) => assert.ok(isEncodingError(e), `${f.file} #${k}: ${String(e)}`),
+          ),
+        );
+      }
+    }
+    await Promise.all(calls);
+  });
+
+
   for (const [name, f] of Object.entries(FIXTURES)) {
     test(`${name}: cut inside its headers, or its headers overwritten, rejects with EncodingError`, async (t) => {
       if (!hasFfmpeg) return t.skip(NO_FFMPEG);
@@ -241,7 +309,7 @@ describe('decodeAudioData: process lifetime', () => {
       import { readFileSync } from 'node:fs';
       const { OfflineAudioContext } = await import(${JSON.stringify(ctxModule)});
       const ctx = new OfflineAudioContext(1, 1, 48000);
-      const b = await ctx.decodeAudioData(readFileSync(${JSON.stringify(join(dir, 'a.opus'))}).buffer);
+      const b = await ctx.decodeAudioData(new Uint8Array(readFileSync(${JSON.stringify(join(dir, 'a.opus'))})).buffer);
       await ctx.decodeAudioData(new Uint8Array([1, 2, 3]).buffer).catch((e) => console.log(e.name));
       console.log('decoded', b.length);
     `);
@@ -260,7 +328,7 @@ describe('decodeAudioData: process lifetime', () => {
       import { readFileSync } from 'node:fs';
       const { OfflineAudioContext } = await import(${JSON.stringify(ctxModule)});
       const ctx = new OfflineAudioContext(1, 1, 48000);
-      const data = () => readFileSync(${JSON.stringify(join(dir, 'a.flac'))}).buffer;
+      const data = () => new Uint8Array(readFileSync(${JSON.stringify(join(dir, 'a.flac'))})).buffer;
       // No thread started yet: the first call pays for starting it and loading the decoder.
       await ctx.decodeAudioData(data()).then(() => console.log('slow decoded'), (e) => console.log(e.name, e.message));
       process.env.MEDIACAPTURE_DECODE_TIMEOUT_MS = '60000';

@@ -180,6 +180,8 @@ export function demuxMp4Audio(bytes: Uint8Array): Mp4AudioTrack {
           off += size;
         }
       }
+      // A table of more samples than the file has bytes is damaged (and would exhaust memory).
+      if (samples.length > bytes.length) throw new ContainerError('MP4: the sample table lists more samples than the file can hold');
     }
     if (stts) {
       const n = view.getUint32(stts.at + 4);
@@ -241,6 +243,7 @@ export function demuxMp4Audio(bytes: Uint8Array): Mp4AudioTrack {
           if (rf & 0x800) q += 4;
           if (off + size > bytes.length) break;
           samples.push(bytes.subarray(off, off + size));
+          if (samples.length > bytes.length) throw new ContainerError('MP4: the fragments list more samples than the file can hold');
           duration += d;
           off += size;
         }

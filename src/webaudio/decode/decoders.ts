@@ -16,7 +16,7 @@
  */
 import { parseWav } from '../../media/codecs/wav.js';
 import { parseAiff } from '../../media/codecs/aiff.js';
-import { sniffAudioContainer } from '../../media/containers/sniff.js';
+import { id3Length, mpegFrameLength, sniffAudioContainer } from '../../media/containers/sniff.js';
 import { concat, parseOgg, writeOgg, type OggStream } from '../../media/containers/ogg.js';
 import { demuxMatroskaAudio } from '../../media/containers/matroska.js';
 import { demuxMp4Audio } from '../../media/containers/mp4.js';
@@ -65,15 +65,44 @@ function trim(d: DecodedAudio, start: number, length: number | null): DecodedAud
 
 // ---- codecs ----
 
+/** Whether the first MPEG audio frame header in `b` (from `at`) says single-channel. */
+function mpegIsMono(b: Uint8Array, at: number): boolean {
+  for (let i = at; i + 4 <= b.length && i < at + 65536; i++) {
+    if (mpegFrameLength(b, i) > 0) return b[i + 3]! >> 6 === 3;
+  }
+  return false;
+}
+
 async function decodeMpeg(data: Uint8Array | Uint8Array[], gapless: boolean, format: string): Promise<DecodedAudio> {
   const { MPEGDecoder } = await import('mpg123-decoder');
   const d = new MPEGDecoder({ enableGapless: gapless });
   await d.ready;
   try {
-    return result(Array.isArray(data) ? d.decodeFrames(data) : d.decode(data), format);
+    const r = result(Array.isArray(data) ? d.decodeFrames(data) : d.decode(data), format);
+    // mpg123-decoder always hands back two channels; a mono stream is one.
+    const first = Array.isArray(data) ? data[0] : data;
+    const mono = first !== undefined && mpegIsMono(first, Array.isArray(data) ? 0 : id3Length(first));
+    return mono && r.channels.length === 2 ? { ...r, channels: [r.channels[0]!] } : r;
   } finally {
     d.free();
   }
+}
+
+/**
+ * Vorbis channel order (used by Vorbis and by Opus mapping family 1) to the order Web Audio and
+ * WAV use (L, R, C, LFE, then the surrounds): output channel i is input channel ORDER[n][i].
+ */
+const VORBIS_TO_WEB_AUDIO: Record<number, number[]> = {
+  3: [0, 2, 1],
+  5: [0, 2, 1, 3, 4],
+  6: [0, 2, 1, 5, 3, 4],
+  7: [0, 2, 1, 6, 5, 3, 4],
+  8: [0, 2, 1, 7, 5, 6, 3, 4],
+};
+
+function fromVorbisOrder(d: DecodedAudio): DecodedAudio {
+  const order = VORBIS_TO_WEB_AUDIO[d.channels.length];
+  return order ? { ...d, channels: order.map((i) => d.channels[i]!) } : d;
 }
 
 async function decodeFlacFile(data: Uint8Array, format: string): Promise<DecodedAudio> {
@@ -100,7 +129,7 @@ async function decodeOggVorbisFile(data: Uint8Array, format: string): Promise<De
   const d = new OggVorbisDecoder();
   await d.ready;
   try {
-    return result(await d.decodeFile(data), format);
+    return fromVorbisOrder(result(await d.decodeFile(data), format));
   } finally {
     d.free();
   }
@@ -165,7 +194,9 @@ async function decodeOpusPackets(packets: Uint8Array[], config: OpusConfig, star
   });
   await d.ready;
   try {
-    return trim(result(d.decodeFrames(packets), format), start, length);
+    const r = trim(result(d.decodeFrames(packets), format), start, length);
+    // Family 0 is mono or stereo; family 1 uses the Vorbis order; others have no defined order.
+    return config.mappingFamily === 1 ? fromVorbisOrder(r) : r;
   } finally {
     d.free();
   }
