@@ -1,39 +1,17 @@
 /**
- * BaseAudioContext.decodeAudioData (webaudio#dom-baseaudiocontext-decodeaudiodata). WAV (PCM and
- * float, via src/media/codecs/wav.ts) is the only container this package decodes; anything else
- * rejects with EncodingError. The result is resampled to the context rate.
+ * BaseAudioContext.decodeAudioData (webaudio#dom-baseaudiocontext-decodeaudiodata). The
+ * decoding operation runs on the process's decoding thread (decode/decode-host.ts): the
+ * container is sniffed from the bytes and decoded (WAV, AIFF, MP3, Ogg Vorbis / Opus / FLAC,
+ * native FLAC, WebM/Matroska, MP4/M4A; see decode/decoders.ts), then resampled to the context
+ * rate. Data that cannot be decoded rejects with EncodingError.
  */
-import { parseWav } from '../media/codecs/wav.js';
-import { Resampler } from '../media/resample.js';
 import { audioBufferFrom, type AudioBuffer } from './audio-buffer.js';
 import { setDecodeAudioData, type BaseAudioContext } from './base-audio-context.js';
 import { encodingError } from './errors.js';
 import { reportException } from '../webidl/index.js';
 import { queueTask } from '../stream/tasks.js';
 import { structuredCloneOf } from '../webidl/structured-clone.js';
-
-function resampleAll(channels: Float32Array[], from: number, to: number): Float32Array[] {
-  if (from === to) return channels;
-  const frames = channels[0]!.length;
-  const r = new Resampler(from, to, channels.length);
-  const outFrames = Math.round((frames * to) / from);
-  const skip = Math.round(r.latency);
-  // Feed the signal followed by enough zeros to flush the filter's delay.
-  const pad = Math.ceil(((skip + 2) * from) / to) + 64;
-  const input = channels.map((c) => {
-    const x = new Float32Array(frames + pad);
-    x.set(c);
-    return x;
-  });
-  const cap = r.maxOutputFrames(frames + pad);
-  const out = channels.map(() => new Float32Array(cap));
-  const n = r.process(input, frames + pad, out);
-  return out.map((o) => {
-    const res = new Float32Array(outFrames);
-    res.set(o.subarray(skip, Math.min(n, skip + outFrames)));
-    return res;
-  });
-}
+import { decodeOnThread } from './decode/decode-host.js';
 
 function decode(ctx: BaseAudioContext, audioData: unknown, successCallback: unknown, errorCallback: unknown): Promise<AudioBuffer> {
   if (!(audioData instanceof ArrayBuffer)) {
@@ -61,33 +39,41 @@ function decode(ctx: BaseAudioContext, audioData: unknown, successCallback: unkn
   }
   const rate = ctx.sampleRate;
   return new Promise<AudioBuffer>((resolve, reject) => {
-    queueTask(() => {
-      let buffer: AudioBuffer;
-      try {
-        const wav = parseWav(new Uint8Array(bytes));
-        if (wav.channels.length === 0 || wav.channels[0]!.length === 0) throw new Error('no audio frames');
-        buffer = audioBufferFrom(resampleAll(wav.channels, wav.sampleRate, rate), rate);
-      } catch (e) {
-        const error = encodingError(`cannot decode the audio data (only WAV is supported): ${(e as Error).message}`);
-        reject(error);
-        if (fail) {
-          try {
-            fail(error);
-          } catch (x) {
-            reportException(x);
+    // 3.3 Queue the decoding operation on the decoding thread.
+    decodeOnThread(bytes, rate).then(
+      (result) => {
+        // The spec encourages warning authors about corrupt data that still decoded.
+        if (result.warnings.length > 0) {
+          process.emitWarning(`decodeAudioData: ${result.format} decoded with ${result.warnings.length} error(s), e.g. ${result.warnings[0]}`, 'MediacaptureDecodeWarning');
+        }
+        // 5.2 Queue a media element task: resolve with the AudioBuffer, then the callback.
+        queueTask(() => {
+          const buffer = audioBufferFrom(result.channels, rate);
+          resolve(buffer);
+          if (ok) {
+            try {
+              ok(buffer);
+            } catch (x) {
+              reportException(x);
+            }
           }
-        }
-        return;
-      }
-      resolve(buffer);
-      if (ok) {
-        try {
-          ok(buffer);
-        } catch (x) {
-          reportException(x);
-        }
-      }
-    });
+        });
+      },
+      (e: unknown) => {
+        // 4. Queue a media element task: reject with EncodingError, then the error callback.
+        const error = encodingError(`cannot decode the audio data: ${(e as Error).message}`);
+        queueTask(() => {
+          reject(error);
+          if (fail) {
+            try {
+              fail(error);
+            } catch (x) {
+              reportException(x);
+            }
+          }
+        });
+      },
+    );
   });
 }
 
