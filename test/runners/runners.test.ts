@@ -82,6 +82,11 @@ test('a button click captures the camera and microphone and feeds an AudioContex
   ${dom ? "const root = document.createElement('div'); document.body.append(root);" : 'const root = null;'}
   expect(await checkCapture(expect, root)).toBe('ok');
 });
+test('the package imported by the test is the one the setup line installed', () => {
+  expect(globalThis.MediaStream).toBe(lib.MediaStream);
+  expect(globalThis.AudioContext).toBe(lib.AudioContext);
+  expect(navigator.mediaDevices instanceof lib.MediaDevices).toBe(true);
+});
 `;
 }
 
@@ -127,10 +132,13 @@ describe('jest', () => {
       const reason = skipReason(env === 'jsdom' ? ['jest', 'jest-environment-jsdom'] : ['jest']);
       test(name, { skip: reason }, async () => {
         const dir = subproject(`jest-${env}-${format}`, format === 'cjs' ? 'commonjs' : 'module', {
-          // The documented setup line.
-          'jest.config.json': JSON.stringify({ testEnvironment: env, setupFiles: ['mediacapture/polyfill'], transform: {}, rootDir: '.' }),
+          // The documented setup line. jest loads a setup file named by package with require(),
+          // so in ES module mode it names a one-line module of the project's instead: the test's
+          // own imports then get the same (ES module) build.
+          'jest.config.json': JSON.stringify({ testEnvironment: env, setupFiles: [format === 'cjs' ? 'mediacapture/polyfill' : '<rootDir>/jest.setup.mjs'], transform: {}, rootDir: '.' }),
+          'jest.setup.mjs': "import 'mediacapture/polyfill';\n",
           'component.js': format === 'cjs' ? cjsComponent : esmComponent,
-          'capture.test.js': testBody(env === 'jsdom', format === 'cjs' ? "const { checkCapture } = require('./component.js');" : "import { checkCapture } from './component.js';"),
+          'capture.test.js': testBody(env === 'jsdom', format === 'cjs' ? "const { checkCapture } = require('./component.js');\nconst lib = require('mediacapture');" : "import { checkCapture } from './component.js';\nimport * as lib from 'mediacapture';"),
         });
         const args = format === 'esm' ? ['--experimental-vm-modules', jestBin()] : [jestBin()];
         check(await run(dir, [...args, '--ci', '--config', 'jest.config.json']), name);
@@ -150,7 +158,7 @@ describe('vitest', () => {
         const sub = `vitest-${env}-${pool}`;
         subproject(sub, 'module', {
           'component.js': esmComponent,
-          'capture.test.js': testBody(env !== 'node', "import { expect, test } from 'vitest';\nimport { checkCapture } from './component.js';"),
+          'capture.test.js': testBody(env !== 'node', "import { expect, test } from 'vitest';\nimport { checkCapture } from './component.js';\nimport * as lib from 'mediacapture';"),
         });
         const config = `${sub}.config.mjs`;
         // The documented setup line is setupFiles; the rest picks this combination.
