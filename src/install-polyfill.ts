@@ -1,7 +1,9 @@
 /**
  * Installs navigator.mediaDevices and the global interface objects (MediaStream, MediaStreamTrack,
- * ...) so code written for browsers runs unchanged. Existing globals are left alone unless
- * `replace` is set (jsdom / happy-dom ship partial ones that a test may want to keep or override).
+ * ...) so code written for browsers runs unchanged. Which existing globals are replaced is chosen by
+ * `replace`: by default ('dom') the partial media classes a DOM implementation (jsdom, happy-dom)
+ * put there give way to ours, so one coherent set of classes is in use, while globals defined by
+ * anyone else (the test's own setup, another library) stay.
  */
 import { availableParallelism } from 'node:os';
 import { MediaStream } from './stream/media-stream.js';
@@ -27,8 +29,69 @@ import { CaptureController } from './devices/capture-controller.js';
 import * as webrtc from './webrtc/index.js';
 
 export interface InstallPolyfillOptions extends CreateMediaDevicesOptions {
-  /** Replace globals that already exist (default false: keep them). */
-  replace?: boolean;
+  /**
+   * Which existing globals to replace: 'dom' (the default) replaces the media classes a DOM
+   * implementation (jsdom, happy-dom) provides and keeps every other existing global; true
+   * replaces all of them (and navigator.mediaDevices); false keeps all of them.
+   */
+  replace?: boolean | 'dom';
+}
+
+/** Every option name installPolyfill takes; others are a TypeError rather than silently ignored. */
+const OPTION_NAMES: readonly string[] = [
+  'replace',
+  'devices',
+  'providers',
+  'real',
+  'permissions',
+  'origin',
+  'deviceIdKey',
+  'clock',
+  'display',
+  'document',
+] satisfies readonly (keyof InstallPolyfillOptions)[];
+
+/**
+ * The globals of our interface set that jsdom and happy-dom define themselves. Theirs are partial
+ * (a MediaStream that our AudioContext cannot read, events without our internals), so by default
+ * ours replace them. Element classes are not listed: installElements() patches those in place.
+ */
+const DOM_PROVIDED: Record<'jsdom' | 'happy-dom', ReadonlySet<string>> = {
+  jsdom: new Set(['BlobEvent']),
+  'happy-dom': new Set([
+    'MediaStream',
+    'MediaStreamTrack',
+    'MediaStreamTrackEvent',
+    'OverconstrainedError',
+    'BlobEvent',
+    'AudioProcessingEvent',
+    'OfflineAudioCompletionEvent',
+    'RTCDataChannelEvent',
+    'RTCPeerConnectionIceEvent',
+  ]),
+};
+
+/** Which DOM implementation the global object comes from (as set up by jest, vitest or by hand). */
+function detectDom(): 'jsdom' | 'happy-dom' | null {
+  const g = globalThis as Record<string, unknown>;
+  if (g.happyDOM !== undefined) return 'happy-dom';
+  const nav = g.navigator as { userAgent?: unknown } | undefined;
+  const ua = typeof nav?.userAgent === 'string' ? nav.userAgent : '';
+  if (/HappyDOM/.test(ua)) return 'happy-dom';
+  if (/jsdom/.test(ua)) return 'jsdom';
+  return null;
+}
+
+function checkOptions(options: unknown): asserts options is InstallPolyfillOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError('installPolyfill: options must be an object');
+  const unknown = Object.keys(options).filter((k) => !OPTION_NAMES.includes(k));
+  if (unknown.length) {
+    throw new TypeError(`installPolyfill: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the options are ${OPTION_NAMES.join(', ')}`);
+  }
+  const { replace } = options as { replace?: unknown };
+  if (replace !== undefined && typeof replace !== 'boolean' && replace !== 'dom') {
+    throw new TypeError(`installPolyfill: replace must be true, false or 'dom' (got ${String(replace)})`);
+  }
 }
 
 const INTERFACES: Record<string, unknown> = {
@@ -61,18 +124,20 @@ let installed: MediaDevicesHandle | null = null;
  * only where it is missing, unless `replace`.
  */
 export function installPolyfill(options: InstallPolyfillOptions = {}): MediaDevicesHandle {
-  if (typeof options !== 'object' || options === null) throw new TypeError('installPolyfill: options must be an object');
-  const { replace = false, ...factoryOptions } = options;
+  checkOptions(options);
+  const { replace = 'dom', ...factoryOptions } = options;
   const g = globalThis as Record<string, unknown>;
+  const dom = detectDom();
+  const replaces = (name: string): boolean => replace === true || (replace === 'dom' && dom !== null && DOM_PROVIDED[dom].has(name));
   for (const [name, value] of Object.entries(INTERFACES)) {
-    if (!replace && g[name] !== undefined) continue;
+    if (g[name] !== undefined && !replaces(name)) continue;
     // Interface objects are writable, configurable and not enumerable (WebIDL).
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
   }
   // Media elements and canvas capture: a DOM's own classes are patched, else standalone ones are added.
   installElements();
   // WebRTC, when an engine is installed (an optional peer dependency, loaded on first use).
-  if (webrtc.isWebRtcEngineAvailable()) installWebRtc(replace);
+  if (webrtc.isWebRtcEngineAvailable()) installWebRtc(replaces, replace === true);
 
   let navigator = g.navigator as Record<string, unknown> | undefined;
   if (navigator === undefined || navigator === null) {
@@ -93,7 +158,7 @@ export function installPolyfill(options: InstallPolyfillOptions = {}): MediaDevi
     Object.defineProperty(globalThis, 'navigator', { value: navigator, writable: true, configurable: true, enumerable: true });
   }
   const existing = navigator.mediaDevices;
-  if (existing !== undefined && !replace) {
+  if (existing !== undefined && replace !== true) {
     if (installed && existing === installed.mediaDevices) return installed;
     // Someone else's mediaDevices stays; give the caller a working handle anyway.
     return createMediaDevices(factoryOptions);
@@ -122,10 +187,10 @@ const WEBRTC_INTERFACES: Record<string, unknown> = {
 /** The engine's own classes, installed as globals that load the engine when first read. */
 const ENGINE_INTERFACES = ['RTCSessionDescription', 'RTCIceCandidate', 'RTCDataChannel', 'RTCDtlsTransport', 'RTCIceTransport', 'RTCSctpTransport'] as const;
 
-function installWebRtc(replace: boolean): void {
+function installWebRtc(replaces: (name: string) => boolean, replace: boolean): void {
   const g = globalThis as Record<string, unknown>;
   for (const [name, value] of Object.entries(WEBRTC_INTERFACES)) {
-    if (!replace && g[name] !== undefined) continue;
+    if (g[name] !== undefined && !replaces(name)) continue;
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
   }
   for (const name of ENGINE_INTERFACES) {

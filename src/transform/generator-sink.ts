@@ -3,6 +3,7 @@
  * whose frames become the frames of the generator's tracks (mediacapture-transform#writeframe,
  * #closewritable).
  */
+import { WritableStream as NodeWritableStream } from 'node:stream/web';
 import { GeneratorSource } from '../sources/generator-source.js';
 import { isOwnVideoFrame, isDetachedVideoFrame, isVideoFrameLike, importVideoFrame, type VideoFrame } from '../media/video-frame.js';
 import { isOwnAudioData, isDetachedAudioData, isAudioDataLike, importAudioData, type AudioData } from '../media/audio-data.js';
@@ -37,7 +38,9 @@ export class GeneratorSink {
   get writable(): WritableStream {
     if (!this.#writable) {
       const ended = this.#ended;
-      this.#writable = new WritableStream({
+      // The global class where there is one, else Node's (jest's jsdom environment has none).
+      const Writable = (globalThis.WritableStream ?? NodeWritableStream) as typeof WritableStream;
+      this.#writable = new Writable({
         start: (controller) => {
           this.#controller = controller;
           if (ended) controller.error(new DOMException('the generator’s tracks have ended', 'InvalidStateError'));

@@ -7,6 +7,7 @@
  * Follows the newer IDL (idl/mediacapture-transform.idl): discardedFrames and totalFrames.
  * MediaStreamTrackHandle is not supported (there are no workers to transfer tracks to).
  */
+import { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { dictionary, requiredMember, unsignedShort, brand, exposeMembers, toStringTag, describe } from '../webidl/index.js';
 import { isMediaStreamTrack, type MediaStreamTrack } from '../stream/media-stream-track.js';
 import { getTrackOutput } from '../stream/internals.js';
@@ -73,7 +74,9 @@ export class MediaStreamTrackProcessor {
   get readable(): ReadableStream {
     const s = brand(slots, this, 'MediaStreamTrackProcessor', 'readable');
     if (!s.readable) {
-      s.readable = new ReadableStream(
+      // The global class where there is one, else Node's (jest's jsdom environment has none).
+      const Readable = (globalThis.ReadableStream ?? NodeReadableStream) as typeof ReadableStream;
+      s.readable = new Readable(
         {
           start: (controller) => {
             s.controller = controller;

@@ -4,6 +4,7 @@
  * in its worker, as fast as the CPU allows, in chunks that yield to the event loop so promises,
  * events and suspend()/resume() work while rendering.
  */
+import { setImmediate } from 'node:timers';
 import { audioBufferFrom, checkBufferShape, type AudioBuffer } from './audio-buffer.js';
 import { BaseAudioContext, queueEvent } from './base-audio-context.js';
 import { ContextCore } from './context-core.js';

@@ -163,3 +163,33 @@ describe('installPolyfill', () => {
     assert.equal(nav.mediaDevices, handle.mediaDevices);
   });
 });
+
+describe('installPolyfill options', () => {
+  test('an unknown option is a TypeError naming it and the options there are', () => {
+    assert.throws(() => installPolyfill({ replase: true } as never), (e: unknown) => {
+      assert.ok(e instanceof TypeError);
+      assert.match(e.message, /unknown option "replase"/);
+      assert.match(e.message, /replace, devices, providers, real, permissions, origin, deviceIdKey, clock, display, document/);
+      return true;
+    });
+    assert.throws(() => installPolyfill({ replace: 'yes' } as never), /replace must be true, false or 'dom'/);
+  });
+
+  test("replace defaults to 'dom': a DOM's partial media classes give way to ours, other existing globals stay", async () => {
+    const r = await runScript(`
+globalThis.happyDOM = {};
+class PartialMediaStream {}
+class MyAudioContext {}
+globalThis.MediaStream = PartialMediaStream;
+globalThis.AudioContext = MyAudioContext;
+const { installPolyfill, MediaStream } = await import('mediacapture');
+installPolyfill();
+const replaced = { stream: globalThis.MediaStream === MediaStream, audioContext: globalThis.AudioContext === MyAudioContext };
+globalThis.MediaStream = PartialMediaStream;
+installPolyfill({ replace: false });
+console.log(JSON.stringify({ ...replaced, kept: globalThis.MediaStream === PartialMediaStream }));
+`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout.trim()), { stream: true, audioContext: true, kept: true });
+  });
+});

@@ -3,6 +3,7 @@
 // random access on a file; writing produces bytes or streams to a file.
 
 import { open, type FileHandle } from 'node:fs/promises';
+import { TextEncoder } from 'node:util';
 
 export type Y4mColorspace = '420jpeg' | '420paldv' | '420mpeg2' | '420' | '422' | '444' | 'mono';
 export type Y4mInterlace = 'p' | 't' | 'b' | 'm' | '?';

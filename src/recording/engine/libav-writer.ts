@@ -43,7 +43,7 @@ interface LibAVModule {
 let modulePromise: Promise<LibAVModule> | null = null;
 
 function loadLibAV(): Promise<LibAVModule> {
-  modulePromise ??= import('@libav.js/variant-webm-vp9').then((m: { default?: unknown }) => (m.default ?? m) as LibAVModule);
+  modulePromise ??= import('@libav.js/variant-webm-vp9').then((m: unknown) => ((m as { default?: unknown }).default ?? m) as LibAVModule);
   return modulePromise;
 }
 

@@ -12,9 +12,11 @@
  * context starts a new thread.
  */
 import { EventEmitter } from 'node:events';
+import { setTimeout, clearTimeout } from 'node:timers';
 import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, type MessagePort, type TransferListItem } from 'node:worker_threads';
 import type { WorkerInit } from './worker-protocol.js';
+import { srcUrl } from '../../self-url.js';
 
 /** How long an idle render thread is kept for the next context. */
 const IDLE_MS = 2000;
@@ -36,7 +38,7 @@ class RenderThread {
     // test runners pass many). It starts from a one-line script that imports the render module:
     // a worker started from a file would reject an inherited --input-type (`node
     // --input-type=module -e …`), which is valid for a script.
-    const entry = new URL('./worker.js', import.meta.url).href;
+    const entry = srcUrl('./webaudio/render/worker.js').href;
     this.worker = new Worker(`import(${JSON.stringify(entry)});`, { eval: true });
     this.worker.unref();
     const gone = (reason: string): void => {

@@ -6,6 +6,7 @@
  * and none of the host's globals; processors and the Float32Arrays they are handed belong to it.
  */
 import vm from 'node:vm';
+import { TextEncoder, TextDecoder } from 'node:util';
 import { domString, enumeration, float, isIterableObject, dictionary, requiredMember } from '../../webidl/index.js';
 import type { FromScope, ModuleRecord, ParamDescriptorData, ScopePorts, ToScope, MessagePort } from './protocol.js';
 

@@ -3,14 +3,13 @@
  * peer dependency (a native addon): it is loaded on first use, so installs without it stay free
  * of native code, and constructing RTCPeerConnection without it throws an error naming it.
  */
-import { createRequire } from 'node:module';
 import type { WebRtcEngine } from './engine.js';
 import { createWrtcEngine, WRTC_PACKAGE } from './wrtc.js';
+import { packageRequire } from '../../self-url.js';
 
 let current: WebRtcEngine | null = null;
 let loadError: unknown = null;
 
-const require = createRequire(import.meta.url);
 
 /** Uses `engine` for every RTCPeerConnection constructed from now on. */
 export function setWebRtcEngine(engine: WebRtcEngine): void {
@@ -24,7 +23,7 @@ export function setWebRtcEngine(engine: WebRtcEngine): void {
 export function isWebRtcEngineAvailable(): boolean {
   if (current) return true;
   try {
-    require.resolve(WRTC_PACKAGE);
+    packageRequire.resolve(WRTC_PACKAGE);
     return true;
   } catch {
     return false;
@@ -37,7 +36,7 @@ export function getWebRtcEngine(): WebRtcEngine {
   if (loadError === null) {
     try {
       // A CommonJS addon: require() loads it synchronously, as a constructor needs.
-      current = createWrtcEngine(require(WRTC_PACKAGE));
+      current = createWrtcEngine(packageRequire(WRTC_PACKAGE));
       return current;
     } catch (error) {
       loadError = error;
