@@ -1,108 +1,31 @@
 /**
- * Against a real SFU: the Janus gateway's VideoRoom, started by the test on 127.0.0.1 with its
- * WebSockets transport and a configuration written to a temporary folder, stopped by PID.
+ * Against a real SFU: the Janus gateway's VideoRoom, started by the test with its own
+ * configuration in a temporary folder, its WebSockets transport on 127.0.0.1, stopped by PID.
  *
- * Janus (libnice) gathers no loopback candidates, so the media would flow over the machine's
- * network addresses. Instead the test runs itself again inside a network namespace of its own
- * (unshare --net) holding only a veth pair on 10.231.0.0/24: every packet stays in there.
- * N synthetic participants publish camera + microphone from this process; one subscriber
- * receives every one of them (frame counters advancing, the tone heard); a participant leaving
- * ends its tracks at the subscriber.
+ * Janus gathers no loopback ICE candidates, so it is pinned to one IPv4 address of this machine
+ * and the test hands it only our candidates on that address (see janus-server.ts): the media
+ * goes from this machine to itself. N synthetic participants publish camera + microphone from
+ * this process; one subscriber receives every one of them (frame counters advancing, the tone
+ * heard); a participant leaving ends its tracks at the subscriber.
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createMediaDevices } from '../../src/devices/create-media-devices.js';
 import { RTCPeerConnection } from '../../src/webrtc/index.js';
 import { MediaStreamTrackProcessor } from '../../src/transform/media-stream-track-processor.js';
 import type { MediaStreamTrack } from '../../src/stream/media-stream-track.js';
-import { isLoopbackCandidate, readPictures, skipNoEngine } from './helpers.js';
+import { readPictures, skipNoEngine } from './helpers.js';
 import { JanusSession, type JanusHandle } from './janus-client.js';
+import { candidateOn, janusProblem, startJanus, type JanusServer } from './janus-server.js';
 
 const N = Number(process.env.JANUS_PARTICIPANTS ?? 10);
 const ROOM = 1234;
 
-function janusDirs(): { plugins: string; transports: string } | null {
-  // `janus --version` prints its version and exits 1 (it also reads --version as unknown): only a missing binary counts.
-  const r = spawnSync('janus', ['--version'], { encoding: 'utf8' });
-  if (r.error || !/Janus version/.test(r.stdout + r.stderr)) return null;
-  for (const lib of ['/usr/lib/x86_64-linux-gnu/janus', '/usr/lib/aarch64-linux-gnu/janus', '/usr/lib/janus', '/opt/janus/lib/janus']) {
-    if (existsSync(join(lib, 'plugins', 'libjanus_videoroom.so')) && existsSync(join(lib, 'transports', 'libjanus_websockets.so'))) {
-      return { plugins: join(lib, 'plugins'), transports: join(lib, 'transports') };
-    }
-  }
-  return null;
-}
-
-const INSIDE = process.env.MC_JANUS_NETNS === '1';
-const NETNS_SETUP = 'ip link set lo up && ip link add mcv0 type veth peer name mcv1 && ip addr add 10.231.0.1/24 dev mcv0 && ip addr add 10.231.0.2/24 dev mcv1 && ip link set mcv0 up && ip link set mcv1 up';
-
-/** Whether this machine lets us make a private network namespace with a veth pair. */
-function netnsProblem(): string | null {
-  const r = spawnSync('unshare', ['--net', 'sh', '-c', NETNS_SETUP], { encoding: 'utf8' });
-  if (r.error) return 'unshare (util-linux) is not installed';
-  if (r.status !== 0) return `no private network namespace here (needs root, iproute2, veth): ${(r.stderr || '').trim()}`;
-  return null;
-}
-
-// Not finished: Janus answers and takes our trickled candidates, but ICE does not complete yet
-// (Janus logs "Failed to add some remote candidates"). Opt in with MC_JANUS_TEST=1 to work on it.
-const optIn = process.env.MC_JANUS_TEST === '1' || INSIDE;
-const dirs = skipNoEngine || !optIn ? null : janusDirs();
-const netns = INSIDE || skipNoEngine || !dirs ? null : netnsProblem();
-const skip = skipNoEngine || (optIn ? false : 'unfinished: ICE with Janus does not complete yet (set MC_JANUS_TEST=1 to run it)') || (dirs ? false : 'the Janus gateway is not installed (apt-get install janus)') || netns || false;
+// Unfinished: ICE and DTLS with Janus now complete (every publisher gets webrtcup), but a later step
+// of the scenario still waits for a Janus event in vain. Opt in with MC_JANUS_TEST=1 to work on it.
+const optIn = process.env.MC_JANUS_TEST === '1';
+const skip = skipNoEngine || (optIn ? false : 'unfinished: the scenario after ICE does not pass yet (set MC_JANUS_TEST=1 to run it)') || janusProblem();
 if (skip) console.log(`# janus: skipped: ${skip}`);
-
-/** Candidates the test hands over: the namespace's veth addresses and loopback only. */
-function allowedCandidate(c: unknown): boolean {
-  const text = typeof c === 'object' && c !== null ? String((c as { candidate?: unknown }).candidate ?? '') : '';
-  return isLoopbackCandidate(c) || (text.split(' ')[4] ?? '').startsWith('10.231.0.');
-}
-
-if (!INSIDE) {
-  describe('Janus VideoRoom (in a private network namespace)', { skip }, () => {
-    test('the VideoRoom test passes inside the namespace', async () => {
-      const self = fileURLToPath(import.meta.url);
-      const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
-        // Run as a plain script (its tests report TAP), not as a child of this test runner.
-        const env: NodeJS.ProcessEnv = { ...process.env, MC_JANUS_NETNS: '1' };
-        delete env.NODE_TEST_CONTEXT;
-        const child = spawn('unshare', ['--net', 'sh', '-c', `${NETNS_SETUP} && exec "${process.execPath}" "${self}"`], {
-          env,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let out = '';
-        child.stdout.on('data', (d) => (out += d));
-        child.stderr.on('data', (d) => (out += d));
-        const timer = setTimeout(() => child.kill('SIGKILL'), 170_000);
-        child.on('exit', (code) => {
-          clearTimeout(timer);
-          resolve({ code, out });
-        });
-      });
-      console.log(r.out.split('\n').filter((l) => /^\s*(not )?ok |^# (pass|fail|skipped)|janus:/.test(l)).join('\n'));
-      assert.equal(r.code, 0, r.out.slice(-6000));
-      assert.match(r.out, /^# pass 1$/m, 'the inner test ran and passed');
-      assert.match(r.out, /^# fail 0$/m);
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const Processor = MediaStreamTrackProcessor as unknown as new (init: { track: unknown }) => { readable: ReadableStream };
 
@@ -126,104 +49,27 @@ async function audioRms(track: MediaStreamTrack, chunks: number): Promise<number
   return Math.sqrt(sum / Math.max(1, n));
 }
 
-/** Sends our loopback candidates to Janus, then end-of-candidates. */
-function trickleTo(pc: RTCPeerConnection, handle: JanusHandle): void {
+/** Sends Janus our candidates on its one address, then end-of-candidates. */
+function trickleTo(pc: RTCPeerConnection, handle: JanusHandle, address: string): void {
   pc.onicecandidate = (e) => {
     const c = (e as unknown as { candidate: { candidate: string; sdpMid: string; sdpMLineIndex: number } | null }).candidate;
     if (c === null) handle.trickle(null);
-    else if (allowedCandidate(c)) handle.trickle({ candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex });
+    else if (candidateOn(c, address)) handle.trickle({ candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex });
   };
 }
 
-describe('Janus VideoRoom', { skip: INSIDE ? skip : 'runs inside its network namespace' }, () => {
-  let janus: ChildProcess | null = null;
-  let folder = '';
+describe('Janus VideoRoom', { skip }, () => {
+  let janus: JanusServer | null = null;
   let url = '';
-  let log = '';
 
   before(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'mc-janus-'));
-    const port = await freePort();
-    url = `ws://127.0.0.1:${port}`;
-    writeFileSync(
-      join(folder, 'janus.jcfg'),
-      `general: {
-  configs_folder = "${folder}"
-  plugins_folder = "${dirs!.plugins}"
-  transports_folder = "${dirs!.transports}"
-  debug_level = 3
-  admin_secret = "not-used"
-}
-media: {
-  ipv6 = false
-  rtp_port_range = "40000-49999"
-}
-nat: {
-  ice_enforce_list = "10.231.0.1"
-}
-plugins: {
-  disable = "libjanus_audiobridge.so,libjanus_duktape.so,libjanus_echotest.so,libjanus_lua.so,libjanus_nosip.so,libjanus_recordplay.so,libjanus_sip.so,libjanus_streaming.so,libjanus_textroom.so,libjanus_videocall.so,libjanus_voicemail.so"
-}
-transports: {
-  disable = "libjanus_http.so,libjanus_mqtt.so,libjanus_nanomsg.so,libjanus_pfunix.so,libjanus_rabbitmq.so"
-}
-`,
-    );
-    writeFileSync(
-      join(folder, 'janus.transport.websockets.jcfg'),
-      `general: {
-  json = "plain"
-  ws = true
-  ws_port = ${port}
-  ws_ip = "127.0.0.1"
-  wss = false
-}
-admin: {
-  admin_ws = false
-  admin_wss = false
-}
-`,
-    );
-    writeFileSync(
-      join(folder, 'janus.plugin.videoroom.jcfg'),
-      `general: {
-}
-room-${ROOM}: {
-  description = "mediacapture test room"
-  publishers = ${N + 2}
-  bitrate = 512000
-  fir_freq = 2
-  videocodec = "vp8"
-  audiocodec = "opus"
-}
-`,
-    );
-    janus = spawn('janus', ['-C', join(folder, 'janus.jcfg'), '-F', folder, '-E', '10.231.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    janus.stdout!.on('data', (d) => (log = (log + d).slice(-20000)));
-    janus.stderr!.on('data', (d) => (log = (log + d).slice(-20000)));
-    // Wait for the WebSockets transport (bounded).
-    for (let i = 0; ; i++) {
-      try {
-        const s = await JanusSession.connect(url);
-        await s.destroy();
-        break;
-      } catch (error) {
-        if (i >= 50 || janus.exitCode !== null) throw new Error(`Janus did not start: ${String(error)}\n${log}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
+    janus = await startJanus({ room: ROOM, publishers: N });
+    url = janus.url;
   });
 
   after(async () => {
-    if (process.env.JANUS_DEBUG) console.log(log);
-    if (janus && janus.exitCode === null) {
-      const exited = new Promise((r) => janus!.once('exit', r));
-      process.kill(janus.pid!, 'SIGTERM');
-      const timer = setTimeout(() => janus!.exitCode === null && process.kill(janus!.pid!, 'SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-    if (folder) rmSync(folder, { recursive: true, force: true });
+    if (process.env.JANUS_DEBUG && janus) console.log(janus.log());
+    await janus?.stop();
   });
 
   test(`${N} participants publish camera + microphone; one subscriber receives all; a leaver's tracks end`, async () => {
@@ -254,7 +100,8 @@ room-${ROOM}: {
         assert.equal(joined.plugindata?.data.videoroom, 'joined', JSON.stringify(joined));
         const pc = new RTCPeerConnection();
         pcs.push(pc);
-        trickleTo(pc, h);
+        trickleTo(pc, h, janus!.address);
+        if (process.env.JANUS_DEBUG) pc.oniceconnectionstatechange = () => console.log(`publisher ${i}: ICE ${pc.iceConnectionState}`);
         for (const t of stream.getTracks()) pc.addTransceiver(t, { direction: 'sendonly', streams: [stream] });
         const offer = await pc.createOffer();
         await pc.setLocalDescription(offer);
@@ -274,7 +121,7 @@ room-${ROOM}: {
       const sub = await session.attach('janus.plugin.videoroom');
       const pc = new RTCPeerConnection();
       pcs.push(pc);
-      trickleTo(pc, sub);
+      trickleTo(pc, sub, janus!.address);
       const byMid = new Map<string, MediaStreamTrack>();
       pc.ontrack = (e) => byMid.set(e.transceiver.mid!, e.track);
       const attached = await sub.message({ request: 'join', ptype: 'subscriber', room: ROOM, streams: publishers.map((p) => ({ feed: p.id })) });
