@@ -10,6 +10,7 @@
  * next call starts a new thread. Where no worker can be started (the module was inlined by a
  * bundler and its worker file has no file: URL) decoding runs in-process instead.
  */
+import { srcUrl } from '../../self-url.js';
 import { Worker } from 'node:worker_threads';
 import type { DecodeJobResult } from './decode-job.js';
 import type { DecodeReply, DecodeRequest } from './protocol.js';
@@ -115,7 +116,7 @@ let thread: DecodeThread | null = null;
 let nextId = 1;
 
 function workerEntry(): string | null {
-  const url = new URL('./worker.js', import.meta.url);
+  const url = srcUrl('webaudio/decode/worker.js');
   return url.protocol === 'file:' ? url.href : null;
 }
 
