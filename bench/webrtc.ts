@@ -29,6 +29,8 @@ import type { MediaStream } from '../src/stream/media-stream.js';
 import type { MediaStreamTrack } from '../src/stream/media-stream-track.js';
 import type { VideoFrame } from '../src/media/video-frame.js';
 import type { AudioData } from '../src/media/audio-data.js';
+// The tests' loopback signalling (only 127.0.0.1 / ::1 candidates cross).
+import { connect } from '../test/webrtc/helpers.js';
 
 const W = 640, H = 360, FPS = 30;
 const SETTLE_MS = 2000;
@@ -49,22 +51,6 @@ interface ChildResult {
   cpuPerPairPerSecond: number;
   framesPerPairPerSecond: number[];
   latencyMs: { p50: number; p95: number };
-}
-
-function isLoopback(c: Any): boolean {
-  const address = String(c?.candidate ?? '').split(' ')[4];
-  return address === '127.0.0.1';
-}
-
-async function connect(pc1: Any, pc2: Any): Promise<void> {
-  pc1.onicecandidate = (e: Any) => void (e.candidate && isLoopback(e.candidate) && pc2.addIceCandidate(e.candidate).catch(() => {}));
-  pc2.onicecandidate = (e: Any) => void (e.candidate && isLoopback(e.candidate) && pc1.addIceCandidate(e.candidate).catch(() => {}));
-  const offer = await pc1.createOffer();
-  await pc1.setLocalDescription(offer);
-  await pc2.setRemoteDescription(offer);
-  const answer = await pc2.createAnswer();
-  await pc2.setLocalDescription(answer);
-  await pc1.setRemoteDescription(answer);
 }
 
 /** Runs `pairs` pairs of `mode`, measures, and returns the figures. */

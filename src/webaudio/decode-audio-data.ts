@@ -50,13 +50,7 @@ function decode(ctx: BaseAudioContext, audioData: unknown, successCallback: unkn
         queueTask(() => {
           const buffer = audioBufferFrom(result.channels, rate);
           resolve(buffer);
-          if (ok) {
-            try {
-              ok(buffer);
-            } catch (x) {
-              reportException(x);
-            }
-          }
+          invokeCallback(ok, buffer);
         });
       },
       (e: unknown) => {
@@ -64,17 +58,21 @@ function decode(ctx: BaseAudioContext, audioData: unknown, successCallback: unkn
         const error = encodingError(`cannot decode the audio data: ${(e as Error).message}`);
         queueTask(() => {
           reject(error);
-          if (fail) {
-            try {
-              fail(error);
-            } catch (x) {
-              reportException(x);
-            }
-          }
+          invokeCallback(fail, error);
         });
       },
     );
   });
+}
+
+/** A legacy callback, if given; what it throws is reported, not propagated (webidl#call-a-user-objects-operation). */
+function invokeCallback<T>(callback: ((v: T) => unknown) | null | undefined, value: T): void {
+  if (!callback) return;
+  try {
+    callback(value);
+  } catch (x) {
+    reportException(x);
+  }
 }
 
 setDecodeAudioData(decode);

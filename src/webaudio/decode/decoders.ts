@@ -148,32 +148,30 @@ interface OpusConfig {
 function parseOpusHead(b: Uint8Array): OpusConfig {
   const magic = String.fromCharCode(...b.subarray(0, 8));
   if (magic !== 'OpusHead' || b.length < 19) throw new DecodeFailure('Opus: no OpusHead header');
-  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const channels = b[9]!;
-  const family = b[18]!;
-  const config: OpusConfig = { channels, preSkip: view.getUint16(10, true), mappingFamily: family, streamCount: 1, coupledStreamCount: channels > 1 ? 1 : 0, mapping: channels > 1 ? [0, 1] : [0] };
-  if (family !== 0) {
-    if (b.length < 21 + channels) throw new DecodeFailure('Opus: the channel mapping table is truncated');
-    config.streamCount = b[19]!;
-    config.coupledStreamCount = b[20]!;
-    config.mapping = [...b.subarray(21, 21 + channels)];
-  }
-  if (channels === 0) throw new DecodeFailure('Opus: zero channels');
-  return config;
+  return opusConfigAt(b, 8, true, 'OpusHead');
 }
 
 /** The MP4 'dOps' box body (big-endian; the same fields as OpusHead, without the magic). */
 function parseDOps(b: Uint8Array): OpusConfig {
   if (b.length < 11) throw new DecodeFailure('Opus: dOps box is too short');
+  return opusConfigAt(b, 0, false, 'dOps');
+}
+
+/**
+ * The fields OpusHead and 'dOps' share, from `base` (OpusHead: after its 8-byte magic, fields
+ * little-endian; dOps: from 0, big-endian): version, channels, pre-skip, input rate, gain,
+ * mapping family, then for a family other than 0 the stream counts and channel mapping.
+ */
+function opusConfigAt(b: Uint8Array, base: number, littleEndian: boolean, what: string): OpusConfig {
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const channels = b[1]!;
-  const family = b[10]!;
-  const config: OpusConfig = { channels, preSkip: view.getUint16(2), mappingFamily: family, streamCount: 1, coupledStreamCount: channels > 1 ? 1 : 0, mapping: channels > 1 ? [0, 1] : [0] };
+  const channels = b[base + 1]!;
+  const family = b[base + 10]!;
+  const config: OpusConfig = { channels, preSkip: view.getUint16(base + 2, littleEndian), mappingFamily: family, streamCount: 1, coupledStreamCount: channels > 1 ? 1 : 0, mapping: channels > 1 ? [0, 1] : [0] };
   if (family !== 0) {
-    if (b.length < 13 + channels) throw new DecodeFailure('Opus: the dOps channel mapping is truncated');
-    config.streamCount = b[11]!;
-    config.coupledStreamCount = b[12]!;
-    config.mapping = [...b.subarray(13, 13 + channels)];
+    if (b.length < base + 13 + channels) throw new DecodeFailure(`Opus: the ${what} channel mapping table is truncated`);
+    config.streamCount = b[base + 11]!;
+    config.coupledStreamCount = b[base + 12]!;
+    config.mapping = [...b.subarray(base + 13, base + 13 + channels)];
   }
   if (channels === 0) throw new DecodeFailure('Opus: zero channels');
   return config;
