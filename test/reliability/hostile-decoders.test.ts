@@ -5,7 +5,8 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,8 @@ import { OfflineAudioContext } from '../../src/webaudio/offline-audio-context.js
 import { installWatchdog } from './watchdog.js';
 
 installWatchdog();
+
+const execFileAsync = promisify(execFile);
 
 const hasFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0;
 const skip = hasFfmpeg ? false : 'ffmpeg not installed: the encoded inputs are made with it (apt-get install ffmpeg)';
@@ -36,14 +39,16 @@ const PER_CALL_MS = 15_000;
 describe('decodeAudioData under hostile bytes', { skip }, () => {
   let dir = '';
   const files = new Map<string, Uint8Array>();
-  before(() => {
+  // Made asynchronously: a synchronous spawn would freeze the event loop the watchdog watches.
+  before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mc-hostile-dec-'));
-    for (const [name, args] of Object.entries(FORMATS)) {
-      const out = join(dir, name);
-      const r = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=0.1', '-ac', '2', ...args, out], { encoding: 'utf8' });
-      assert.equal(r.status, 0, r.stderr);
-      files.set(name, new Uint8Array(readFileSync(out)));
-    }
+    await Promise.all(
+      Object.entries(FORMATS).map(async ([name, args]) => {
+        const out = join(dir, name);
+        await execFileAsync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=0.1', '-ac', '2', ...args, out]);
+        files.set(name, new Uint8Array(readFileSync(out)));
+      }),
+    );
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
