@@ -42,6 +42,37 @@ const slots = new WeakMap<object, OfflineSlots>();
 /** Wall-clock budget of one rendering chunk before yielding to the event loop. */
 const CHUNK_MS = 8;
 
+/**
+ * One tiny rendered graph kept for the life of the process. V8 keeps the object shapes (maps)
+ * that the renderer's optimized code depends on only while some object still has them: once every
+ * node of every finished context has been collected, that code is discarded ("weak objects"
+ * deoptimization) and the next context renders on unoptimized code until it is compiled again —
+ * about twice the cost of a one-minute render, paid again by each context a test suite or a batch
+ * job creates. The nodes of this graph (the common kinds: oscillator, biquad, gain, buffer and
+ * constant sources, a connected AudioParam) keep those shapes alive; it holds a few kilobytes.
+ */
+let shapeKeeper: OfflineAudioContext | null = null;
+
+function keepRenderShapesAlive(): void {
+  if (shapeKeeper !== null) return;
+  const k = new OfflineAudioContext(2, 256, 48000);
+  shapeKeeper = k;
+  const osc = k.createOscillator();
+  const filter = k.createBiquadFilter();
+  filter.type = 'lowshelf';
+  const gain = k.createGain();
+  osc.connect(filter).connect(gain).connect(k.destination);
+  const source = k.createBufferSource();
+  source.buffer = k.createBuffer(1, 256, 48000);
+  source.connect(gain);
+  const constant = k.createConstantSource();
+  constant.connect(gain.gain);
+  osc.start();
+  source.start();
+  constant.start();
+  k.startRendering().catch(() => {});
+}
+
 export class OfflineAudioContext extends BaseAudioContext {
   declare oncomplete: ((this: OfflineAudioContext, ev: OfflineAudioCompletionEvent) => unknown) | null;
 
@@ -130,6 +161,7 @@ export class OfflineAudioContext extends BaseAudioContext {
     });
     setRunning(this, s);
     this.#schedule(s);
+    keepRenderShapesAlive();
     return promise;
   }
 
