@@ -73,8 +73,8 @@ interface RealtimeSlots {
 const slots = new WeakMap<object, RealtimeSlots>();
 
 export class AudioContext extends BaseAudioContext {
-  declare onsinkchange: ((this: AudioContext, ev: Event) => unknown) | null;
-  declare onerror: ((this: AudioContext, ev: Event) => unknown) | null;
+  declare onsinkchange: ((ev: Event) => unknown) | null;
+  declare onerror: ((ev: Event) => unknown) | null;
 
   constructor(contextOptions?: unknown) {
     const where = "Failed to construct 'AudioContext'";

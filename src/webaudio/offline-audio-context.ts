@@ -43,7 +43,7 @@ const slots = new WeakMap<object, OfflineSlots>();
 const CHUNK_MS = 8;
 
 export class OfflineAudioContext extends BaseAudioContext {
-  declare oncomplete: ((this: OfflineAudioContext, ev: OfflineAudioCompletionEvent) => unknown) | null;
+  declare oncomplete: ((ev: OfflineAudioCompletionEvent) => unknown) | null;
 
   constructor(contextOptionsOrNumberOfChannels: unknown, length?: unknown, sampleRate?: unknown) {
     const where = "Failed to construct 'OfflineAudioContext'";
