@@ -54,6 +54,7 @@ export { AudioData } from './media/audio-data.js';
 export { VideoFrame } from './media/video-frame.js';
 export { VideoColorSpace } from './media/video-color-space.js';
 export { MediaStreamTrackProcessor } from './transform/media-stream-track-processor.js';
+export type { MediaStreamTrackProcessorInit } from './transform/media-stream-track-processor.js';
 export { VideoTrackGenerator } from './transform/video-track-generator.js';
 export { MediaStreamTrackGenerator } from './transform/media-stream-track-generator.js';
 

@@ -72,11 +72,21 @@ interface RealtimeSlots {
 
 const slots = new WeakMap<object, RealtimeSlots>();
 
+/** webaudio#AudioContextOptions, with the non-spec mediacaptureSink. */
+export interface AudioContextOptions {
+  latencyHint?: AudioContextLatencyCategory | number;
+  renderSizeHint?: 'default' | 'hardware' | number;
+  sampleRate?: number;
+  /** An output device id ("" for the default output), or { type: 'none' }. */
+  sinkId?: string | { type: 'none' };
+  mediacaptureSink?: MediacaptureSink;
+}
+
 export class AudioContext extends BaseAudioContext {
   declare onsinkchange: ((ev: Event) => unknown) | null;
   declare onerror: ((ev: Event) => unknown) | null;
 
-  constructor(contextOptions?: unknown) {
+  constructor(contextOptions?: AudioContextOptions) {
     const where = "Failed to construct 'AudioContext'";
     const d = dictionary(contextOptions, `${where}: parameter 1`);
     // AudioContextOptions members in order: latencyHint, renderSizeHint, sampleRate, sinkId.
