@@ -4,6 +4,30 @@ export type { MediaStreamTrackState } from './stream/media-stream-track.js';
 export { MediaStreamTrackEvent } from './stream/media-stream-track-event.js';
 export type { MediaStreamTrackEventInit } from './stream/media-stream-track-event.js';
 export { OverconstrainedError } from './errors/overconstrained-error.js';
+export type {
+  MediaTrackConstraints,
+  MediaTrackConstraintSet,
+  MediaTrackSettings,
+  MediaTrackCapabilities,
+  MediaTrackSupportedConstraints,
+  MediaStreamConstraints,
+  ReportedMediaTrackSettings,
+  ReportedMediaTrackCapabilities,
+  ReportedMediaTrackConstraints,
+  ReportedMediaTrackConstraintSet,
+  ULongRange,
+  DoubleRange,
+  ConstrainULongRange,
+  ConstrainDoubleRange,
+  ConstrainBooleanParameters,
+  ConstrainDOMStringParameters,
+  ConstrainBooleanOrDOMStringParameters,
+  ConstrainULong,
+  ConstrainDouble,
+  ConstrainBoolean,
+  ConstrainDOMString,
+  ConstrainBooleanOrDOMString,
+} from './constraints/types.js';
 export { MediaDevices } from './devices/media-devices.js';
 export { MediaDeviceInfo } from './devices/media-device-info.js';
 export type { MediaDeviceKind } from './devices/media-device-info.js';
@@ -28,7 +52,9 @@ export type { MediaDevicesConfig } from './devices/create-media-devices.js';
 // Frames (WebCodecs shapes) and frame streams (mediacapture-transform).
 export { AudioData } from './media/audio-data.js';
 export { VideoFrame } from './media/video-frame.js';
+export { VideoColorSpace } from './media/video-color-space.js';
 export { MediaStreamTrackProcessor } from './transform/media-stream-track-processor.js';
+export type { MediaStreamTrackProcessorInit } from './transform/media-stream-track-processor.js';
 export { VideoTrackGenerator } from './transform/video-track-generator.js';
 export { MediaStreamTrackGenerator } from './transform/media-stream-track-generator.js';
 

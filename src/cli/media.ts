@@ -2,7 +2,7 @@
  * The command's media setup, through the library's public API: one MediaDevices (the "page"),
  * device lookup by deviceId or label, and the constraints the options ask for.
  */
-import { createMediaDevices, OverconstrainedError, VirtualClock, type Clock, type MediaDevices, type MediaDevicesConfig, type MediaStream } from '../index.js';
+import { createMediaDevices, OverconstrainedError, VirtualClock, type Clock, type MediaDevices, type MediaDevicesConfig, type MediaStream, type MediaDeviceInfo, type MediaDeviceKind, type MediaStreamConstraints } from '../index.js';
 import { CliError, EXIT, UsageError } from './errors.js';
 import type { OptionSpec, ParsedOptions } from './args.js';
 

@@ -198,3 +198,28 @@ export interface MediaStreamConstraints {
   video?: boolean | MediaTrackConstraints;
   audio?: boolean | MediaTrackConstraints;
 }
+
+/*
+ * What getSettings(), getCapabilities() and getConstraints() are declared to return. The
+ * extension spec lets echoCancellation be a mode string ("all", "remote-only") as well as a
+ * boolean; TypeScript's lib.dom still types it boolean-only. These views keep lib.dom's boolean
+ * so that our MediaStreamTrack (and everything holding tracks: MediaStream, MediaDevices, events)
+ * stays assignable to lib.dom's. Inputs (getUserMedia, applyConstraints) accept the wider form.
+ * A device configured with mode strings does report them at run time; read such values with a cast.
+ */
+/** getSettings(): MediaTrackSettings with lib.dom's echoCancellation. */
+export interface ReportedMediaTrackSettings extends Omit<MediaTrackSettings, 'echoCancellation'> {
+  echoCancellation?: boolean;
+}
+/** getCapabilities(): MediaTrackCapabilities with lib.dom's echoCancellation. */
+export interface ReportedMediaTrackCapabilities extends Omit<MediaTrackCapabilities, 'echoCancellation'> {
+  echoCancellation?: boolean[];
+}
+/** A constraint set of getConstraints(), with lib.dom's echoCancellation. */
+export interface ReportedMediaTrackConstraintSet extends Omit<MediaTrackConstraintSet, 'echoCancellation'> {
+  echoCancellation?: ConstrainBoolean;
+}
+/** getConstraints(): MediaTrackConstraints with lib.dom's echoCancellation. */
+export interface ReportedMediaTrackConstraints extends ReportedMediaTrackConstraintSet {
+  advanced?: ReportedMediaTrackConstraintSet[];
+}

@@ -3,6 +3,7 @@
  */
 import { dictionary, domString, sequence, boolean as toBoolean, describe, brand, toStringTag, exposeMembers } from '../webidl/index.js';
 import { type MediaDeviceInfo, isMediaDeviceInfo } from './media-device-info.js';
+import type { EventInit } from '../webidl/dom-types.js';
 
 interface Slots {
   readonly devices: readonly MediaDeviceInfo[];

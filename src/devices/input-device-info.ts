@@ -3,7 +3,7 @@
  * mediacapture-main#input-device-info
  */
 import { INTERNAL, brand, toStringTag, exposeMembers } from '../webidl/index.js';
-import type { MediaTrackCapabilities } from '../constraints/types.js';
+import type { MediaTrackCapabilities, ReportedMediaTrackCapabilities } from '../constraints/types.js';
 import { MediaDeviceInfo, type DeviceInfoFields } from './media-device-info.js';
 
 const capabilitySlots = new WeakMap<object, () => MediaTrackCapabilities>();
@@ -17,8 +17,8 @@ export class InputDeviceInfo extends MediaDeviceInfo {
 
   // mediacapture-main#dom-inputdeviceinfo-getcapabilities: the unconstrained capabilities of a track
   // on this device, or {} when the device's information was not exposed.
-  getCapabilities(): MediaTrackCapabilities {
-    return brand(capabilitySlots, this, 'InputDeviceInfo', 'getCapabilities')();
+  getCapabilities(): ReportedMediaTrackCapabilities {
+    return brand(capabilitySlots, this, 'InputDeviceInfo', 'getCapabilities')() as ReportedMediaTrackCapabilities;
   }
 }
 

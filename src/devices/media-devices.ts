@@ -730,7 +730,7 @@ function withoutAdvanced(cs: MediaTrackConstraints): MediaTrackConstraintSet {
 const contexts = new WeakMap<object, DeviceContext>();
 
 export class MediaDevices extends MediaEventTarget {
-  declare ondevicechange: ((this: MediaDevices, ev: Event) => unknown) | null;
+  declare ondevicechange: ((ev: Event) => unknown) | null;
 
   /** Not callable by script; use createMediaDevices(). */
   constructor(token?: unknown, context?: unknown) {

@@ -41,7 +41,7 @@ export class CanvasCaptureMediaStreamTrack extends MediaStreamTrack {
   }
 
   /** mediacapture-fromelement#dom-canvascapturemediastreamtrack-requestframe */
-  requestFrame(): undefined {
+  requestFrame(): void {
     const s = brand(slots, this, 'CanvasCaptureMediaStreamTrack', 'requestFrame');
     if (this.readyState === 'live') s.source.requestFrame();
     return undefined;

@@ -3,6 +3,7 @@
  * have the global class get it; elsewhere a faithful read-only rectangle is used.
  */
 import { unrestrictedDouble, dictionary, toStringTag, exposeMembers, brand } from '../webidl/index.js';
+import type { DOMRectReadOnly as DOMRectReadOnlyShape } from '../webidl/dom-types.js';
 
 export interface DOMRectInitLike {
   x: number;
@@ -61,12 +62,12 @@ class DOMRectReadOnlyImpl {
 toStringTag(DOMRectReadOnlyImpl, 'DOMRectReadOnly');
 exposeMembers(DOMRectReadOnlyImpl, ['x', 'y', 'width', 'height', 'top', 'right', 'bottom', 'left', 'toJSON']);
 
-type RectCtor = new (x?: number, y?: number, width?: number, height?: number) => DOMRectReadOnly;
+type RectCtor = new (x?: number, y?: number, width?: number, height?: number) => DOMRectReadOnlyShape;
 const globalRect = (globalThis as { DOMRectReadOnly?: RectCtor }).DOMRectReadOnly;
 
-export function makeRect(x: number, y: number, width: number, height: number): DOMRectReadOnly {
+export function makeRect(x: number, y: number, width: number, height: number): DOMRectReadOnlyShape {
   if (globalRect) return new globalRect(x, y, width, height);
-  return new DOMRectReadOnlyImpl(x, y, width, height) as unknown as DOMRectReadOnly;
+  return new DOMRectReadOnlyImpl(x, y, width, height) as unknown as DOMRectReadOnlyShape;
 }
 
 export { DOMRectReadOnlyImpl as DOMRectReadOnly };

@@ -26,6 +26,7 @@ import { makeRect, readRectInit, type DOMRectInitLike } from './dom-rect.js';
 import { VideoColorSpace, readColorSpaceInit, SRGB, REC709, DISPLAY_P3, type ColorSpaceValues } from './video-color-space.js';
 import { bytesOf, readTransferList, detachAndTake } from './buffer-source.js';
 import { structuredCloneOf } from '../webidl/structured-clone.js';
+import type { DOMRectReadOnly } from '../webidl/dom-types.js';
 
 export interface PlaneLayout {
   offset: number;

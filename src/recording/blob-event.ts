@@ -3,6 +3,7 @@
  */
 import { Blob } from 'node:buffer';
 import { dictionary, domString, requiredMember, boolean as toBoolean, double, brand, toStringTag, exposeMembers, describe } from '../webidl/index.js';
+import type { EventInit } from '../webidl/dom-types.js';
 
 interface BlobEventSlots {
   readonly data: Blob;

@@ -14,7 +14,7 @@ import { MediaEventTarget } from '../webidl/event-target.js';
 import {
   dictionary, domString, unsignedLong, double, enumeration, brand, describe, toStringTag, exposeMembers, defineEventHandler, reportException,
 } from '../webidl/index.js';
-import { errorEventClass } from '../webidl/error-event.js';
+import { errorEventClass, type ErrorEventShape } from '../webidl/error-event.js';
 import { isMediaStream, watchTrackSet, type MediaStream } from '../stream/media-stream.js';
 import { isTrackLive, type MediaStreamTrack } from '../stream/media-stream-track.js';
 import { nextTask } from '../stream/tasks.js';
@@ -86,12 +86,12 @@ function splitBitrate(total: number, hasVideo: boolean, hasAudio: boolean): { vi
 }
 
 export class MediaRecorder extends MediaEventTarget {
-  declare onstart: ((this: MediaRecorder, ev: Event) => unknown) | null;
-  declare onstop: ((this: MediaRecorder, ev: Event) => unknown) | null;
-  declare ondataavailable: ((this: MediaRecorder, ev: BlobEvent) => unknown) | null;
-  declare onpause: ((this: MediaRecorder, ev: Event) => unknown) | null;
-  declare onresume: ((this: MediaRecorder, ev: Event) => unknown) | null;
-  declare onerror: ((this: MediaRecorder, ev: Event) => unknown) | null;
+  declare onstart: ((ev: Event) => unknown) | null;
+  declare onstop: ((ev: Event) => unknown) | null;
+  declare ondataavailable: ((ev: BlobEvent) => unknown) | null;
+  declare onpause: ((ev: Event) => unknown) | null;
+  declare onresume: ((ev: Event) => unknown) | null;
+  declare onerror: ((ev: ErrorEventShape) => unknown) | null;
 
   /** mediastream-recording#dom-mediarecorder-mediarecorder */
   constructor(stream: MediaStream, options: MediaRecorderOptions = {}) {

@@ -4,6 +4,7 @@
  */
 import { dictionary, domString, requiredMember, boolean as toBoolean, brand, toStringTag, exposeMembers } from '../webidl/index.js';
 import { MediaStreamTrack, isMediaStreamTrack } from './media-stream-track.js';
+import type { EventInit } from '../webidl/dom-types.js';
 
 const tracks = new WeakMap<object, MediaStreamTrack>();
 

@@ -15,7 +15,7 @@ import {
   defineEventHandler,
 } from '../webidl/index.js';
 import type { SourceConfig, TrackFormat, TrackOutput } from '../sources/types.js';
-import type { MediaTrackCapabilities, MediaTrackConstraints, MediaTrackSettings } from '../constraints/types.js';
+import type { MediaTrackCapabilities, MediaTrackConstraints, MediaTrackSettings, ReportedMediaTrackCapabilities, ReportedMediaTrackConstraints, ReportedMediaTrackSettings } from '../constraints/types.js';
 import { convertMediaTrackConstraints } from '../constraints/convert.js';
 import { selectSettings, selectSettingsFromList, capabilitiesOf } from '../constraints/select-settings.js';
 import { OverconstrainedError } from '../errors/overconstrained-error.js';
@@ -68,9 +68,9 @@ function copy<T>(value: T): T {
 }
 
 export class MediaStreamTrack extends MediaEventTarget {
-  declare onmute: ((this: MediaStreamTrack, ev: Event) => unknown) | null;
-  declare onunmute: ((this: MediaStreamTrack, ev: Event) => unknown) | null;
-  declare onended: ((this: MediaStreamTrack, ev: Event) => unknown) | null;
+  declare onmute: ((ev: Event) => unknown) | null;
+  declare onunmute: ((ev: Event) => unknown) | null;
+  declare onended: ((ev: Event) => unknown) | null;
 
   /**
    * Not callable by script. Internal code (and subclasses that implement a "MediaStreamTrack source
@@ -196,32 +196,32 @@ export class MediaStreamTrack extends MediaEventTarget {
   }
 
   // mediacapture-main#dom-mediastreamtrack-getcapabilities
-  getCapabilities(): MediaTrackCapabilities {
+  getCapabilities(): ReportedMediaTrackCapabilities {
     const s = brand(slots, this, 'MediaStreamTrack', 'getCapabilities');
-    return capabilitiesFor(s);
+    return capabilitiesFor(s) as ReportedMediaTrackCapabilities;
   }
 
   // mediacapture-main#dom-constrainablepattern-getconstraints
-  getConstraints(): MediaTrackConstraints {
+  getConstraints(): ReportedMediaTrackConstraints {
     const s = brand(slots, this, 'MediaStreamTrack', 'getConstraints');
-    return copy(s.constraints);
+    return copy(s.constraints) as ReportedMediaTrackConstraints;
   }
 
   // mediacapture-main#dom-mediastreamtrack-getsettings
-  getSettings(): MediaTrackSettings {
+  getSettings(): ReportedMediaTrackSettings {
     const s = brand(slots, this, 'MediaStreamTrack', 'getSettings');
     if (s.readyState === 'ended') {
       // G7: an ended track keeps only its inherent properties.
       const out: Record<string, unknown> = {};
       const settings = s.settings as Record<string, unknown>;
       for (const name of INHERENT) if (settings[name] !== undefined) out[name] = settings[name];
-      return out as MediaTrackSettings;
+      return out as ReportedMediaTrackSettings;
     }
-    return copy(s.settings);
+    return copy(s.settings) as ReportedMediaTrackSettings;
   }
 
   // mediacapture-main#dom-mediastreamtrack-applyconstraints
-  applyConstraints(constraints?: MediaTrackConstraints): Promise<undefined> {
+  applyConstraints(constraints?: MediaTrackConstraints): Promise<void> {
     let s: TrackSlots;
     let newConstraints: MediaTrackConstraints;
     try {

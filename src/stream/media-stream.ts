@@ -23,8 +23,8 @@ function toTrack(value: unknown, context: string): MediaStreamTrack {
 }
 
 export class MediaStream extends MediaEventTarget {
-  declare onaddtrack: ((this: MediaStream, ev: Event) => unknown) | null;
-  declare onremovetrack: ((this: MediaStream, ev: Event) => unknown) | null;
+  declare onaddtrack: ((ev: MediaStreamTrackEvent) => unknown) | null;
+  declare onremovetrack: ((ev: MediaStreamTrackEvent) => unknown) | null;
 
   // mediacapture-main#dom-mediastream-constructor
   constructor();

@@ -33,9 +33,15 @@ interface ProcessorSlots {
 
 const slots = new WeakMap<object, ProcessorSlots>();
 
+/** mediacapture-transform#dictdef-mediastreamtrackprocessorinit */
+export interface MediaStreamTrackProcessorInit {
+  track: MediaStreamTrack;
+  maxBufferSize?: number;
+}
+
 export class MediaStreamTrackProcessor {
   /** mediacapture-transform#dom-mediastreamtrackprocessor-mediastreamtrackprocessor */
-  constructor(init: unknown) {
+  constructor(init: MediaStreamTrackProcessorInit) {
     const ctx = "Failed to construct 'MediaStreamTrackProcessor'";
     if (arguments.length < 1) throw new TypeError(`${ctx}: 1 argument required, but only 0 present`);
     const d = dictionary(init, `${ctx}: init`);

@@ -65,13 +65,13 @@ export class AudioBuffer {
     return brand(slots, this, 'AudioBuffer', 'numberOfChannels').channels.length;
   }
 
-  getChannelData(channel: unknown): Float32Array {
+  getChannelData(channel: unknown): Float32Array<ArrayBuffer> {
     const s = brand(slots, this, 'AudioBuffer', 'getChannelData');
     const where = "Failed to execute 'getChannelData' on 'AudioBuffer'";
     if (arguments.length < 1) throw new TypeError(`${where}: 1 argument required, but only 0 present`);
     const c = unsignedLong(channel, `${where}: parameter 1`);
     if (c >= s.channels.length) throw indexSize(`${where}: channel index ${c} exceeds number of channels (${s.channels.length})`);
-    return s.channels[c]!;
+    return s.channels[c]! as Float32Array<ArrayBuffer>;
   }
 
   copyFromChannel(destination: unknown, channelNumber: unknown, bufferOffset: unknown = 0): void {

@@ -72,11 +72,21 @@ interface RealtimeSlots {
 
 const slots = new WeakMap<object, RealtimeSlots>();
 
-export class AudioContext extends BaseAudioContext {
-  declare onsinkchange: ((this: AudioContext, ev: Event) => unknown) | null;
-  declare onerror: ((this: AudioContext, ev: Event) => unknown) | null;
+/** webaudio#AudioContextOptions, with the non-spec mediacaptureSink. */
+export interface AudioContextOptions {
+  latencyHint?: AudioContextLatencyCategory | number;
+  renderSizeHint?: 'default' | 'hardware' | number;
+  sampleRate?: number;
+  /** An output device id ("" for the default output), or { type: 'none' }. */
+  sinkId?: string | { type: 'none' };
+  mediacaptureSink?: MediacaptureSink;
+}
 
-  constructor(contextOptions?: unknown) {
+export class AudioContext extends BaseAudioContext {
+  declare onsinkchange: ((ev: Event) => unknown) | null;
+  declare onerror: ((ev: Event) => unknown) | null;
+
+  constructor(contextOptions?: AudioContextOptions) {
     const where = "Failed to construct 'AudioContext'";
     const d = dictionary(contextOptions, `${where}: parameter 1`);
     // AudioContextOptions members in order: latencyHint, renderSizeHint, sampleRate, sinkId.

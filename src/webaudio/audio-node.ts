@@ -116,8 +116,8 @@ export class AudioNode extends MediaEventTarget {
     released.register(this, { core: new WeakRef(core), id });
   }
 
-  connect<T extends AudioNode>(destination: T, output?: number, input?: number): T;
-  connect(destination: AudioParam, output?: number): undefined;
+  connect(destinationNode: AudioNode, output?: number, input?: number): AudioNode;
+  connect(destinationParam: AudioParam, output?: number): void;
   connect(destination: unknown, output?: unknown, input?: unknown): AudioNode | undefined;
   connect(destination: unknown, output: unknown = 0, input: unknown = 0): AudioNode | undefined {
     const s = brand(slots, this, 'AudioNode', 'connect');

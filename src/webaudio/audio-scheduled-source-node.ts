@@ -13,7 +13,7 @@ interface SourceSlots {
 const slots = new WeakMap<object, SourceSlots>();
 
 export class AudioScheduledSourceNode extends AudioNode {
-  declare onended: ((this: AudioScheduledSourceNode, ev: Event) => unknown) | null;
+  declare onended: ((ev: Event) => unknown) | null;
 
   constructor(token?: unknown, context?: BaseAudioContext, desc?: NodeDescriptor, options?: Record<string, unknown>) {
     if (token !== INTERNAL) throw illegalConstructor('AudioScheduledSourceNode');

@@ -22,7 +22,7 @@ interface ContextSlots {
 const slots = new WeakMap<object, ContextSlots>();
 
 export class BaseAudioContext extends MediaEventTarget {
-  declare onstatechange: ((this: BaseAudioContext, ev: Event) => unknown) | null;
+  declare onstatechange: ((ev: Event) => unknown) | null;
 
   constructor(token?: unknown, core?: ContextCore, destination?: { channelCount: number; maxChannelCount: number }) {
     super();

@@ -11,7 +11,7 @@ export { AudioDestinationNode } from './audio-destination-node.js';
 export { BaseAudioContext } from './base-audio-context.js';
 export type { AudioContextState } from './base-audio-context.js';
 export { AudioContext } from './audio-context.js';
-export type { AudioContextLatencyCategory, AudioTimestamp, MediacaptureSink } from './audio-context.js';
+export type { AudioContextLatencyCategory, AudioContextOptions, AudioTimestamp, MediacaptureSink } from './audio-context.js';
 export { AudioSinkInfo } from './audio-sink-info.js';
 export { OfflineAudioContext } from './offline-audio-context.js';
 export { OfflineAudioCompletionEvent } from './offline-audio-completion-event.js';

@@ -74,7 +74,7 @@ function keepRenderShapesAlive(): void {
 }
 
 export class OfflineAudioContext extends BaseAudioContext {
-  declare oncomplete: ((this: OfflineAudioContext, ev: OfflineAudioCompletionEvent) => unknown) | null;
+  declare oncomplete: ((ev: OfflineAudioCompletionEvent) => unknown) | null;
 
   constructor(contextOptionsOrNumberOfChannels: unknown, length?: unknown, sampleRate?: unknown) {
     const where = "Failed to construct 'OfflineAudioContext'";

@@ -3,6 +3,8 @@
  * `error` that MediaRecorder fires, carrying a DOMException in `error`. Where the global has an
  * ErrorEvent built on this runtime's Event, that one is used so `instanceof ErrorEvent` holds.
  */
+import type { EventInit } from './dom-types.js';
+
 export interface ErrorEventShape extends Event {
   readonly message: string;
   readonly filename: string;

@@ -11,6 +11,7 @@
  * listener — so adding the same listener twice is still one listener and removing it works.
  */
 import { reportException } from './index.js';
+import type { AddEventListenerOptions, EventListenerOrEventListenerObject } from './dom-types.js';
 
 type Listener = EventListenerOrEventListenerObject;
 type Wrapper = (this: EventTarget, event: Event) => void;

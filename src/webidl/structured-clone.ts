@@ -8,7 +8,7 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:wor
 
 let ports: { a: MessagePort; b: MessagePort } | null = null;
 
-function viaChannel<T>(value: T, transfer: readonly Transferable[]): T {
+function viaChannel<T>(value: T, transfer: readonly object[]): T {
   if (!ports) {
     const { port1, port2 } = new MessageChannel();
     port1.unref();
@@ -19,7 +19,7 @@ function viaChannel<T>(value: T, transfer: readonly Transferable[]): T {
   return (receiveMessageOnPort(ports.b) as { message: T }).message;
 }
 
-export function structuredCloneOf<T>(value: T, options?: { transfer?: Transferable[] }): T {
+export function structuredCloneOf<T>(value: T, options?: { transfer?: object[] }): T {
   const native = (globalThis as { structuredClone?: typeof structuredClone }).structuredClone;
   if (typeof native === 'function') return native(value, options);
   return viaChannel(value, options?.transfer ?? []);

@@ -26,18 +26,18 @@ const slots = new WeakMap<object, PeerSlots>();
 
 const PLAIN_EVENTS = ['negotiationneeded', 'signalingstatechange', 'iceconnectionstatechange', 'icegatheringstatechange', 'connectionstatechange'] as const;
 
-type Handler = ((this: RTCPeerConnection, ev: Event) => unknown) | null;
+type Handler = ((ev: Event) => unknown) | null;
 
 export class RTCPeerConnection extends MediaEventTarget {
   declare onnegotiationneeded: Handler;
-  declare onicecandidate: ((this: RTCPeerConnection, ev: RTCPeerConnectionIceEvent) => unknown) | null;
-  declare onicecandidateerror: Handler;
+  declare onicecandidate: ((ev: RTCPeerConnectionIceEvent) => unknown) | null;
+  declare onicecandidateerror: ((ev: RTCPeerConnectionIceErrorEvent) => unknown) | null;
   declare onsignalingstatechange: Handler;
   declare oniceconnectionstatechange: Handler;
   declare onicegatheringstatechange: Handler;
   declare onconnectionstatechange: Handler;
-  declare ontrack: ((this: RTCPeerConnection, ev: RTCTrackEvent) => unknown) | null;
-  declare ondatachannel: Handler;
+  declare ontrack: ((ev: RTCTrackEvent) => unknown) | null;
+  declare ondatachannel: ((ev: RTCDataChannelEvent) => unknown) | null;
   /** webrtc-pc#dom-peerconnection */
   constructor(configuration: unknown = {}) {
     const ctx = "Failed to construct 'RTCPeerConnection'";

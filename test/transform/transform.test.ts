@@ -261,7 +261,7 @@ describe('MediaStreamTrackProcessor', () => {
 
   test('init validation', () => {
     assert.throws(() => new (MediaStreamTrackProcessor as unknown as new () => unknown)(), TypeError);
-    assert.throws(() => new MediaStreamTrackProcessor({ track: {} }), TypeError);
+    assert.throws(() => new MediaStreamTrackProcessor({ track: {} as never }), TypeError);
     const gen = new VideoTrackGenerator();
     assert.throws(() => new MediaStreamTrackProcessor({ track: gen.track, maxBufferSize: 70000 }), TypeError);
     gen.track.stop();

@@ -1,5 +1,5 @@
 /** `mediacapture devices`: every device with its kind, label, id and capabilities. */
-import { InputDeviceInfo } from '../../index.js';
+import { InputDeviceInfo, type MediaDeviceKind } from '../../index.js';
 import { formatOptions, type OptionSpec, type ParsedOptions } from '../args.js';
 import { DEVICE_OPTIONS, exposedDevices, openMedia } from '../media.js';
 import type { Output } from '../output.js';

@@ -5,7 +5,7 @@
 import { formatOptions, type OptionSpec, type ParsedOptions } from '../args.js';
 import { CONSTRAINT_OPTIONS, DEVICE_OPTIONS, buildConstraints, capture, openMedia, requestedKinds, stopStream } from '../media.js';
 import type { Output } from '../output.js';
-import type { MediaStream } from '../../index.js';
+import type { MediaStream, MediaTrackCapabilities, MediaTrackSettings } from '../../index.js';
 
 export const OPTIONS: readonly OptionSpec[] = [
   ...CONSTRAINT_OPTIONS,

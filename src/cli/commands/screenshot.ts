@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { formatOptions, type OptionSpec, type ParsedOptions } from '../args.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
 import { CONSTRAINT_OPTIONS, DEVICE_OPTIONS, buildConstraints, capture, openMedia, stopStream } from '../media.js';
-import { encodePng, type MediaDevices, type MediaStream, type MediaStreamTrack } from '../../index.js';
+import { encodePng, type MediaDevices, type MediaStream, type MediaStreamTrack, type MediaTrackConstraints } from '../../index.js';
 import { frameToRgba } from '../frames.js';
 import { FrameTap, type VideoFrameLike } from '../taps.js';
 import { outputPath } from '../paths.js';

@@ -10,7 +10,7 @@ import { indexSize, invalidState, notSupported } from '../errors.js';
 import type { Bus } from '../render/bus.js';
 import { registerProcessor, type AudioProcessor, type ParamBuffer, type ProcessorInit } from '../render/registry.js';
 import type { WorkletGlobalScope } from '../worklet/global-scope.js';
-import { errorEventClass } from '../../webidl/error-event.js';
+import { errorEventClass, type ErrorEventShape } from '../../webidl/error-event.js';
 import { structuredCloneOf } from '../../webidl/structured-clone.js';
 import { queueTask } from '../../stream/tasks.js';
 import {
@@ -92,7 +92,7 @@ interface WorkletCreate {
 }
 
 export class AudioWorkletNode extends AudioNode {
-  declare onprocessorerror: ((this: AudioWorkletNode, ev: Event) => unknown) | null;
+  declare onprocessorerror: ((ev: ErrorEventShape) => unknown) | null;
 
   /** webaudio#dom-audioworkletnode-audioworkletnode */
   constructor(context: unknown, name: unknown, options?: unknown) {

@@ -28,7 +28,7 @@ interface SpnSlots {
 const slots = new WeakMap<object, SpnSlots>();
 
 export class ScriptProcessorNode extends AudioNode {
-  declare onaudioprocess: ((this: ScriptProcessorNode, ev: AudioProcessingEvent) => unknown) | null;
+  declare onaudioprocess: ((ev: AudioProcessingEvent) => unknown) | null;
 
   constructor(token?: unknown, context?: BaseAudioContext, init?: { bufferSize: number; inputs: number; outputs: number }) {
     if (token !== INTERNAL || init === undefined || context === undefined) throw illegalConstructor('ScriptProcessorNode');
