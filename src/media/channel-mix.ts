@@ -11,13 +11,19 @@ function isSpeakerLayout(n: number): boolean {
   return n === 1 || n === 2 || n === 4 || n === 6;
 }
 
+/** dst[0, frames) = src[0, frames), without the view a subarray() would allocate. */
+function copyFrames(dst: Float32Array, src: Float32Array, frames: number): void {
+  if (src.length === frames) dst.set(src);
+  else for (let i = 0; i < frames; i++) dst[i] = src[i];
+}
+
 /** out = v (or out += v when accumulating) for frames [0, frames). */
 function put(out: Float32Array, src: Float32Array, gain: number, frames: number, accumulate: boolean): void {
   if (accumulate) {
     if (gain === 1) for (let i = 0; i < frames; i++) out[i] += src[i];
     else for (let i = 0; i < frames; i++) out[i] += gain * src[i];
   } else if (gain === 1) {
-    if (src !== out) out.set(src.subarray(0, frames));
+    if (src !== out) copyFrames(out, src, frames);
   } else {
     for (let i = 0; i < frames; i++) out[i] = gain * src[i];
   }
@@ -68,8 +74,8 @@ export function mixChannels(input: readonly Float32Array[], output: readonly Flo
           r[i] += v;
         }
       } else {
-        l.set(m.subarray(0, frames));
-        r.set(m.subarray(0, frames));
+        copyFrames(l, m, frames);
+        copyFrames(r, m, frames);
       }
       return;
     }
@@ -212,7 +218,7 @@ export function mixMonoSources(sources: readonly Float32Array[], count: number, 
   }
   for (let c = 0; c < outCount; c++) {
     if (c === first) continue;
-    if (both && c === 1) output[1].set(sum.subarray(0, frames));
+    if (both && c === 1) copyFrames(output[1], sum, frames);
     else output[c].fill(0, 0, frames);
   }
 }

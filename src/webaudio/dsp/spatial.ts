@@ -42,10 +42,14 @@ export const F_UZ = 14;
 export const F_AZIMUTH = 15;
 export const F_ELEVATION = 16;
 export const F_DISTANCE = 17;
+export const F_CONE_GAIN = 18;
+export const F_DISTANCE_GAIN = 19;
+/** coneGain x distanceGain, written by updateGain(). */
+export const F_GAIN = 20;
 
 export class SpatialFrame {
   /** Inputs px..uz (defaults: source at the origin facing +x, the default listener), then outputs. */
-  readonly v = Float64Array.from([0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, -1, 0, 1, 0, 0, 0, 0]);
+  readonly v = Float64Array.from([0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, -1, 0, 1, 0, 0, 0, 0, 1, 1, 1]);
 
   get azimuth(): number {
     return this.v[F_AZIMUTH]!;
@@ -132,12 +136,21 @@ export class SpatialFrame {
    * listener (listener - source) is used here, as browsers do.
    */
   coneGain(s: SpatialSettings): number {
+    this.#writeConeGain(s);
+    return this.v[F_CONE_GAIN]!;
+  }
+
+  /** coneGain() into v[F_CONE_GAIN]: per-frame callers pass no double across a call (V8 would box it). */
+  #writeConeGain(s: SpatialSettings): void {
     const v = this.v;
     const ox = v[F_OX]!;
     const oy = v[F_OY]!;
     const oz = v[F_OZ]!;
     const om = Math.sqrt(ox * ox + oy * oy + oz * oz);
-    if (om === 0 || (s.coneInnerAngle === 360 && s.coneOuterAngle === 360)) return 1; // no cone: unity gain
+    if (om === 0 || (s.coneInnerAngle === 360 && s.coneOuterAngle === 360)) {
+      v[F_CONE_GAIN] = 1; // no cone: unity gain
+      return;
+    }
     const d = v[F_DISTANCE]!;
     let dot = 0;
     if (d > 0) dot = ((v[F_LX]! - v[F_PX]!) * ox + (v[F_LY]! - v[F_PY]!) * oy + (v[F_LZ]! - v[F_PZ]!) * oz) / (d * om);
@@ -146,36 +159,55 @@ export class SpatialFrame {
     // The API gives whole angles, not half-angles.
     const absInner = Math.abs(s.coneInnerAngle) / 2;
     const absOuter = Math.abs(s.coneOuterAngle) / 2;
-    if (absAngle <= absInner) return 1;
-    if (absAngle >= absOuter) return s.coneOuterGain;
+    if (absAngle <= absInner) v[F_CONE_GAIN] = 1;
+    else if (absAngle >= absOuter) v[F_CONE_GAIN] = s.coneOuterGain;
+    else {
     // Between the cones: x goes 0 -> 1 from inner to outer.
-    const x = (absAngle - absInner) / (absOuter - absInner);
-    return 1 - x + s.coneOuterGain * x;
+      const x = (absAngle - absInner) / (absOuter - absInner);
+      v[F_CONE_GAIN] = 1 - x + s.coneOuterGain * x;
+    }
   }
 
   /** webaudio#enumdef-distancemodeltype, with rolloffFactor clamped to its nominal range. */
   distanceGain(s: SpatialSettings): number {
-    return distanceGain(s, this.v[F_DISTANCE]!);
+    this.#writeDistanceGain(s);
+    return this.v[F_DISTANCE_GAIN]!;
   }
-}
 
-export function distanceGain(s: SpatialSettings, d: number): number {
-  const ref = s.refDistance;
-  switch (s.distanceModel) {
-    case DistanceModel.Linear: {
-      const f = s.rolloffFactor > 1 ? 1 : s.rolloffFactor;
-      const dRef = Math.min(ref, s.maxDistance);
-      const dMax = Math.max(ref, s.maxDistance);
-      if (dRef === dMax) return 1 - f;
-      const dc = Math.max(Math.min(d, dMax), dRef);
-      return 1 - (f * (dc - dRef)) / (dMax - dRef);
+  /** coneGain() x distanceGain() into v[F_GAIN], for the per-frame path (nothing boxed). */
+  updateGain(s: SpatialSettings): void {
+    this.#writeConeGain(s);
+    this.#writeDistanceGain(s);
+    const v = this.v;
+    v[F_GAIN] = v[F_CONE_GAIN]! * v[F_DISTANCE_GAIN]!;
+  }
+
+  #writeDistanceGain(s: SpatialSettings): void {
+    const v = this.v;
+    const d = v[F_DISTANCE]!;
+    const ref = s.refDistance;
+    // Initialised so that V8 keeps `gain` an unboxed double on every path through the switch.
+    let gain = 1;
+    switch (s.distanceModel) {
+      case DistanceModel.Linear: {
+        const f = s.rolloffFactor > 1 ? 1 : s.rolloffFactor;
+        const dRef = Math.min(ref, s.maxDistance);
+        const dMax = Math.max(ref, s.maxDistance);
+        if (dRef === dMax) gain = 1 - f;
+        else {
+          const dc = Math.max(Math.min(d, dMax), dRef);
+          gain = 1 - (f * (dc - dRef)) / (dMax - dRef);
+        }
+        break;
+      }
+      case DistanceModel.Inverse:
+        gain = ref === 0 ? 0 : ref / (ref + s.rolloffFactor * (Math.max(d, ref) - ref));
+        break;
+      case DistanceModel.Exponential:
+        gain = ref === 0 ? 0 : Math.pow(Math.max(d, ref) / ref, -s.rolloffFactor);
+        break;
     }
-    case DistanceModel.Inverse:
-      if (ref === 0) return 0;
-      return ref / (ref + s.rolloffFactor * (Math.max(d, ref) - ref));
-    case DistanceModel.Exponential:
-      if (ref === 0) return 0;
-      return Math.pow(Math.max(d, ref) / ref, -s.rolloffFactor);
+    v[F_DISTANCE_GAIN] = gain;
   }
 }
 
@@ -185,9 +217,12 @@ function clampUnit(x: number): number {
 
 /**
  * webaudio#Spatialization-equal-power-panning steps 2-4: the left/right gains for an azimuth.
- * Writes [gainL, gainR] into `out`; returns whether the azimuth is <= 0 (the stereo branch).
+ * Reads the azimuth from a SpatialFrame's `v` (a double passed to a function V8 does not inline
+ * would be boxed); writes [gainL, gainR] into `out`; returns whether the azimuth is <= 0 (the
+ * stereo branch).
  */
-export function equalPowerGains(azimuth: number, stereo: boolean, out: Float64Array): boolean {
+export function equalPowerGains(frame: Float64Array, stereo: boolean, out: Float64Array): boolean {
+  const azimuth = frame[F_AZIMUTH]!;
   // 2. Clamp to [-180, 180], then wrap into [-90, 90].
   let az = azimuth < -180 ? -180 : azimuth > 180 ? 180 : azimuth;
   if (az < -90) az = -180 - az;

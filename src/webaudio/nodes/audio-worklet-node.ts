@@ -372,7 +372,7 @@ class WorkletNodeProcessor implements AudioProcessor {
       }
       anyInput = true;
       const n = bus.numberOfChannels;
-      if (arrs === null || arrs.length !== n || arrs.some((a) => a.length !== qs)) {
+      if (arrs === null || arrs.length !== n || !allOfLength(arrs, qs)) {
         arrs = [];
         for (let c = 0; c < n; c++) arrs.push(new realm.Float32Array(qs));
         this.#inputArrays[i] = arrs;
@@ -394,7 +394,7 @@ class WorkletNodeProcessor implements AudioProcessor {
       const fixed = this.#create.outputChannels[k];
       const n = fixed ?? (inputs.length > 0 ? inputs[0]!.numberOfChannels : 1);
       let arrs = this.#outputArrays[k]!;
-      if (arrs.length !== n || arrs.some((a) => a.length !== qs)) {
+      if (arrs.length !== n || !allOfLength(arrs, qs)) {
         arrs = [];
         for (let c = 0; c < n; c++) arrs.push(new realm.Float32Array(qs));
         this.#outputArrays[k] = arrs;
@@ -447,6 +447,12 @@ class WorkletNodeProcessor implements AudioProcessor {
       out.silent = false;
     }
   }
+}
+
+/** Whether every array still has `length` frames (none was transferred away); no closure per quantum. */
+function allOfLength(arrays: readonly Float32Array[], length: number): boolean {
+  for (let i = 0; i < arrays.length; i++) if (arrays[i]!.length !== length) return false;
+  return true;
 }
 
 registerProcessor('AudioWorkletNode', (init) => new WorkletNodeProcessor(init));

@@ -9,7 +9,7 @@ import type { BaseAudioContext } from '../base-audio-context.js';
 import { invalidState, notSupported } from '../errors.js';
 import type { Bus } from '../render/bus.js';
 import { registerProcessor, type AudioProcessor, type ParamBuffer, type ProcessorInit } from '../render/registry.js';
-import { DistanceModel, SpatialFrame, equalPowerGains, type SpatialSettings } from '../dsp/spatial.js';
+import { DistanceModel, F_GAIN, SpatialFrame, equalPowerGains, type SpatialSettings } from '../dsp/spatial.js';
 import { HrtfPanner } from '../dsp/hrtf.js';
 import { INTERNAL, brand, dictionary, domString, double, enumeration, exposeMembers, float, toStringTag } from '../../webidl/index.js';
 import { installFactory } from './factory.js';
@@ -353,8 +353,9 @@ class PannerProcessor implements AudioProcessor {
       if (i === 0 || perFrame) {
         // 1.1 azimuth; 2-4 gains; 6 distance and cone gains.
         this.#load(params, i);
-        low = equalPowerGains(f.azimuth, stereo, g);
-        total = f.coneGain(s) * f.distanceGain(s);
+        low = equalPowerGains(f.v, stereo, g);
+        f.updateGain(s);
+        total = f.v[F_GAIN]!;
       }
       const gL = g[0]!;
       const gR = g[1]!;
