@@ -308,6 +308,7 @@ export async function createFFmpegWriter(config: WriterConfig, output: ByteOutpu
   let open = true;
   let interleaved = new Float32Array(0);
   let audioPosition = 0;
+  let videoFrames = 0;
 
   /** Hands over what ffmpeg appended to the file since the last call. */
   const pull = () => {
@@ -367,6 +368,7 @@ export async function createFFmpegWriter(config: WriterConfig, output: ByteOutpu
       } catch (e) {
         fail(e);
       }
+      videoFrames++;
     },
     writeAudio(planes: readonly Float32Array[], frames: number, position: number) {
       if (!open || !audioPipe || frames === 0) return;
@@ -393,11 +395,30 @@ export async function createFFmpegWriter(config: WriterConfig, output: ByteOutpu
     },
     async finish() {
       if (!open) return;
+      try {
+        // ffmpeg cannot set up a stream that never got a frame (stop right after start): give
+        // it the least there can be, one black picture / one Opus frame of silence at 0.
+        if (video && videoFrames === 0) {
+          const black = new Uint8Array(video.width * video.height + 2 * ((video.width + 1) >> 1) * ((video.height + 1) >> 1));
+          black.fill(16, 0, video.width * video.height).fill(128, video.width * video.height);
+          videoPipe!.write(rawMatroskaBlockHead(0, black.length));
+          videoPipe!.write(black);
+        }
+        if (audio && audioPosition === 0) {
+          const silence = new Uint8Array(960 * channels * 4);
+          audioPipe!.write(rawMatroskaBlockHead(0, silence.length));
+          audioPipe!.write(silence);
+        }
+      } catch (e) {
+        fail(e);
+      }
       open = false;
       try {
         videoPipe?.close();
         audioPipe?.close();
         const c = child!;
+        // Until ffmpeg has written the trailer, it holds the process open.
+        c.ref();
         if (exit === null && !spawnError) {
           await new Promise<void>((resolve) => {
             const timer = setTimeout(() => {
