@@ -286,6 +286,8 @@ export async function createFFmpegWriter(config: WriterConfig, output: ByteOutpu
     killOnExit(c);
     c.unref();
     c.on('exit', (code, signal) => (exit = { code, signal }));
+    // A failed kill() or a late spawn error must not become an uncaught 'error'.
+    c.on('error', () => {});
     await new Promise<void>((resolve, reject) => {
       c.once('spawn', resolve);
       c.once('error', (e) => {

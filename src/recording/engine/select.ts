@@ -76,6 +76,9 @@ export function ffmpegInfo(): FFmpegInfo | string {
 }
 
 function probe(path: string): FFmpegInfo | string {
+  // The engine writes to ffmpeg's pipes synchronously through their file descriptors, which
+  // Node has for pipes on POSIX systems only.
+  if (process.platform === 'win32') return 'the ffmpeg recording engine needs POSIX pipes (it does not run on Windows)';
   const run = (args: string[]) => spawnSync(path, args, { encoding: 'utf8', timeout: 15_000, windowsHide: true, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 8 << 20 });
   const v = run(['-hide_banner', '-version']);
   if (v.error) return `${path} cannot be run (${(v.error as NodeJS.ErrnoException).code ?? v.error.message})`;
