@@ -163,7 +163,7 @@ export class RecordingSession {
         bitrateMode: i.audioBitrateMode,
       };
     }
-    return { container: i.configuration.container, video, audio };
+    return { container: i.configuration.container, video, audio, timesliceMs: Number.isFinite(i.timeslice) ? Math.max(i.timeslice, MIN_TIMESLICE_MS) : null };
   }
 
   #subscribe(track: MediaStreamTrack, onFrame: (frame: unknown) => void): void {

@@ -178,16 +178,24 @@ function audioArgs(config: NonNullable<WriterConfig['audio']>): string[] {
   throw new TypeError(`the ffmpeg engine does not record ${config.codec} audio`);
 }
 
+/**
+ * How long (ms) ffmpeg's clusters / pages / fragments may run: ffmpeg writes one out only when it
+ * is complete, and flush() cannot make it end one, so they must be shorter than a slice for
+ * every slice to carry media (at most a second, as browsers' clusters).
+ */
+function unitMs(config: WriterConfig): number {
+  const slice = config.timesliceMs;
+  return slice == null ? 1000 : Math.max(100, Math.min(1000, Math.round(slice / 2)));
+}
+
 function containerArgs(config: WriterConfig): string[] {
+  const unit = unitMs(config);
   switch (config.container) {
-    // Clusters of at most a second, as the timeslices most pages ask for.
-    case 'webm': return ['-f', 'webm', '-cluster_time_limit', '1000'];
-    case 'ogg': return ['-f', 'ogg'];
-    // Fragmented as browsers write it: an empty moov, then a moof + mdat per key frame (audio
-    // alone: per second), each fragment addressing its own start.
-    case 'mp4': return config.video
-      ? ['-f', 'mp4', '-movflags', 'frag_keyframe+empty_moov+default_base_moof']
-      : ['-f', 'mp4', '-movflags', 'empty_moov+default_base_moof', '-frag_duration', '1000000'];
+    case 'webm': return ['-f', 'webm', '-cluster_time_limit', String(unit)];
+    case 'ogg': return ['-f', 'ogg', '-page_duration', String(unit * 1000)];
+    // Fragmented as browsers write it: an empty moov, then moof + mdat fragments (at each key
+    // frame, and at least every `unit`), each fragment addressing its own start.
+    case 'mp4': return ['-f', 'mp4', '-movflags', `${config.video ? 'frag_keyframe+' : ''}empty_moov+default_base_moof`, '-frag_duration', String(unit * 1000)];
     case 'wav': throw new TypeError('the WAV writer records audio/wav, not ffmpeg');
   }
 }

@@ -41,6 +41,12 @@ export interface WriterConfig {
   readonly container: Container;
   readonly video: VideoTrackConfig | null;
   readonly audio: AudioTrackConfig | null;
+  /**
+   * Media ms per slice (null: one Blob at the end). flush() cuts the writer's output there; a
+   * writer that cannot cut on demand (a child process muxing on its own) keeps its clusters /
+   * pages / fragments shorter than this so that each slice has some.
+   */
+  readonly timesliceMs?: number | null;
 }
 
 export interface MediaWriter {
