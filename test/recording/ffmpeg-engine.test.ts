@@ -9,11 +9,12 @@ import { test, describe, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { Blob } from 'node:buffer';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MediaRecorder } from '../../src/recording/media-recorder.js';
+import { recordToFile } from '../../src/recording/record-to-file.js';
 import type { BlobEvent } from '../../src/recording/blob-event.js';
 import { VirtualClock } from '../../src/media/clock.js';
 import { createMediaDevices } from '../../src/devices/create-media-devices.js';
@@ -210,6 +211,29 @@ describe('ffmpeg engine: time line, slices, backpressure', { skip: skip || (enco
     near(streamEnd(r.file, 'v'), 4, 'video end');
     near(streamEnd(r.file, 'a'), 4, 'audio end');
     decodeAll(r.file);
+  });
+
+  test('recordToFile with slices: every container ends up with its duration in the header', async () => {
+    const types = ['video/webm', 'audio/ogg', ...(encoders.has('libx264') && encoders.has('aac') ? ['video/mp4', 'audio/mp4'] : [])];
+    for (const mimeType of types) {
+      const clock = new VirtualClock();
+      const stream = await createMediaDevices({ clock }).mediaDevices.getUserMedia({ audio: true, video: mimeType.startsWith('video') ? { width: 320, height: 240 } : false });
+      const rec = new MediaRecorder(stream, { mimeType, engine: 'ffmpeg' });
+      const file = join(dir, `file${++n}`);
+      const done = recordToFile(rec, file);
+      rec.start(250);
+      await new Promise((r) => rec.addEventListener('start', r));
+      for (let t = 0; t < 3000; t += 100) {
+        clock.advance(100);
+        await new Promise((r) => setImmediate(r));
+      }
+      rec.stop();
+      const result = await done;
+      stopAll(stream);
+      assert.equal(result.size, statSync(file).size);
+      near(Number(probe(file).format['duration']), 3, `${mimeType} duration`);
+      decodeAll(file);
+    }
   });
 
   test('requestData() hands out what ffmpeg wrote so far; the rest comes at stop', async () => {

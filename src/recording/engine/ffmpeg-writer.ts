@@ -57,6 +57,10 @@ let exitHookInstalled = false;
 function killOnExit(child: ChildProcess): void {
   running.add(child);
   child.once('exit', () => running.delete(child));
+  // A child that never started has no exit to wait for.
+  child.once('error', () => {
+    if (child.pid === undefined) running.delete(child);
+  });
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => {
