@@ -47,12 +47,17 @@ const encoders: Set<string> = skip ? new Set() : new Set(
 );
 const hasAv1 = encoders.has('libaom-av1') || encoders.has('libsvtav1');
 
+/** Whether `pid` still runs (a zombie waiting for a reaper that never comes does not). */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
   }
 }
 
@@ -365,6 +370,33 @@ exit 1
     const { pids } = JSON.parse(r.stdout.trim().split('\n').pop()!) as { pids: number[] };
     assert.equal(pids.length, 1);
     assert.ok(await gone(pids[0]!), `ffmpeg ${pids[0]} outlived its parent`);
+  });
+});
+
+describe('ffmpeg engine: nothing left behind when the process is killed', { skip: skip || (process.platform === 'linux' ? false : 'reads /proc') }, () => {
+  test('SIGKILL mid-recording: ffmpeg ends by itself and the temporary directory is already gone', async () => {
+    const tmp = mkdtempSync(join(dir, 'tmp-'));
+    const script = `
+      import { createMediaDevices, MediaRecorder } from ${JSON.stringify(join(root, 'dist/src/index.js'))};
+      import { runningFFmpegPids } from ${JSON.stringify(join(root, 'dist/src/recording/engine/ffmpeg-writer.js'))};
+      import { readdirSync, readlinkSync } from 'node:fs';
+      const md = createMediaDevices({});
+      const stream = await md.mediaDevices.getUserMedia({ audio: true, video: { width: 160, height: 120 } });
+      const rec = new MediaRecorder(stream, { mimeType: 'video/webm', engine: 'ffmpeg' });
+      rec.onstart = () => setTimeout(() => {
+        const [pid] = runningFFmpegPids();
+        const files = readdirSync('/proc/' + pid + '/fd').map((fd) => { try { return readlinkSync('/proc/' + pid + '/fd/' + fd); } catch { return ''; } });
+        console.log(JSON.stringify({ pid, files, left: readdirSync(${JSON.stringify(tmp)}) }));
+        process.kill(process.pid, 'SIGKILL');
+      }, 500);
+      rec.start(100);
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8', timeout: 30_000, env: { ...process.env, TMPDIR: tmp } });
+    assert.equal(r.signal, 'SIGKILL', r.stderr);
+    const { pid, files, left } = JSON.parse(r.stdout.trim().split('\n').pop()!) as { pid: number; files: string[]; left: string[] };
+    assert.deepEqual(left, [], 'the temporary directory is removed while recording');
+    assert.ok(files.some((f) => /recording\.webm \(deleted\)$/.test(f)), `ffmpeg writes to the removed file: ${files.join(', ')}`);
+    assert.ok(await gone(pid, 10_000), `ffmpeg ${pid} outlived its killed parent`);
   });
 });
 

@@ -21,14 +21,17 @@
  * slice is cut, and at the end); what ffmpeg rewrote at the end inside bytes already handed out
  * (the header's Duration, SeekHead, sizes) is found by comparing the file's start with the copy
  * kept of it, and written again at its position, so the ByteCollector patches a file written by
- * recordToFile() as it does for the other engine. The file lives in os.tmpdir() and is removed at
- * the end; it holds the whole recording meanwhile (disk, not memory).
+ * recordToFile() as it does for the other engine. The file is made in os.tmpdir() and removed
+ * from it as soon as both processes have it open; it holds the whole recording meanwhile (disk,
+ * not memory), and disappears with the last descriptor even if this process is killed.
  *
- * ffmpeg's stderr goes to a log file in the same directory, and is quoted when ffmpeg fails.
- * The child is killed when the recording is abandoned or fails, and when this process exits.
+ * ffmpeg's stderr goes to a log file beside it (also removed early, read through a descriptor),
+ * quoted when ffmpeg fails. The child is killed when the recording is abandoned or fails, and
+ * when this process exits; if this process is killed outright, ffmpeg sees its inputs end and
+ * exits by itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -251,18 +254,15 @@ export async function createFFmpegWriter(config: WriterConfig, output: ByteOutpu
   let audioPipe: SyncPipe | null = null;
   let cleaned = false;
 
+  /** The end of ffmpeg's stderr, read through this process's own descriptor of the log. */
   const stderrText = (): string => {
+    if (logFd < 0) return '';
     try {
-      const fd = openSync(join(dir, 'stderr.log'), 'r');
-      try {
-        const size = fstatSync(fd).size;
-        const n = Math.min(size, STDERR_QUOTE);
-        const buf = Buffer.alloc(n);
-        readSync(fd, buf, 0, n, size - n);
-        return buf.toString('utf8').trim();
-      } finally {
-        closeSync(fd);
-      }
+      const size = fstatSync(logFd).size;
+      const n = Math.min(size, STDERR_QUOTE);
+      const buf = Buffer.alloc(n);
+      readSync(logFd, buf, 0, n, size - n);
+      return buf.toString('utf8').trim();
     } catch {
       return '';
     }
@@ -290,7 +290,8 @@ export async function createFFmpegWriter(config: WriterConfig, output: ByteOutpu
   };
 
   try {
-    logFd = openSync(join(dir, 'stderr.log'), 'w');
+    // One descriptor, shared with the child as its stderr and read here by position.
+    logFd = openSync(join(dir, 'stderr.log'), 'w+');
     const args = ffmpegArguments(info, config, channels, outPath);
     // stdin: video (or the audio alone); stdout: unused; stderr: the log; fd 3: audio.
     child = spawn(info.path, args, { stdio: ['pipe', 'ignore', logFd, ...(video && audio ? ['pipe' as const] : [])], windowsHide: true, env: { ...process.env, SVT_LOG: process.env['SVT_LOG'] ?? '1' } });
@@ -307,8 +308,6 @@ export async function createFFmpegWriter(config: WriterConfig, output: ByteOutpu
         reject(new Error(`cannot run ${info.path}: ${e.message}`));
       });
     });
-    closeSync(logFd);
-    logFd = -1;
     const pipes = c.stdio as unknown as Array<Socket | null>;
     if (video) videoPipe = new SyncPipe(pipes[0]!, describe);
     if (audio) audioPipe = new SyncPipe(pipes[video ? 3 : 0]!, describe);
@@ -328,15 +327,31 @@ export async function createFFmpegWriter(config: WriterConfig, output: ByteOutpu
   let audioPosition = 0;
   let videoFrames = 0;
 
+  /**
+   * Opens the file once ffmpeg has created it, and then removes it and the directory from the
+   * file system: ffmpeg and this process go on through their descriptors, and nothing is left
+   * behind even if this process is killed (ffmpeg then sees its inputs end, finishes, and the
+   * file goes with its last descriptor).
+   */
+  const openOutput = (): boolean => {
+    if (outFd >= 0) return true;
+    try {
+      outFd = openSync(outPath, 'r');
+    } catch {
+      return false;
+    }
+    try {
+      unlinkSync(outPath);
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // removed at the end instead
+    }
+    return true;
+  };
+
   /** Hands over what ffmpeg appended to the file since the last call. */
   const pull = () => {
-    if (outFd < 0) {
-      try {
-        outFd = openSync(outPath, 'r');
-      } catch {
-        return;
-      }
-    }
+    if (!openOutput()) return;
     const size = fstatSync(outFd).size;
     while (delivered < size) {
       const n = Math.min(size - delivered, 4 << 20);
@@ -380,6 +395,7 @@ export async function createFFmpegWriter(config: WriterConfig, output: ByteOutpu
     audioFormat: audio ? { sampleRate: OPUS_RATE, channelCount: channels, frameSize: 0 } : null,
     writeVideo(picture: I420Picture, timestampUs: number) {
       if (!open || !videoPipe) return;
+      openOutput();
       try {
         videoPipe.write(rawMatroskaBlockHead(Math.round(timestampUs), picture.data.byteLength));
         videoPipe.write(picture.data);
@@ -390,6 +406,7 @@ export async function createFFmpegWriter(config: WriterConfig, output: ByteOutpu
     },
     writeAudio(planes: readonly Float32Array[], frames: number, position: number) {
       if (!open || !audioPipe || frames === 0) return;
+      openOutput();
       // The session hands over contiguous audio: the sample count is the timestamp.
       if (position !== audioPosition) fail(new RangeError(`ffmpeg writer: audio at sample ${position}, expected ${audioPosition}`));
       const n = frames * channels;
