@@ -9,7 +9,7 @@ import { test, describe, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { Blob } from 'node:buffer';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -365,11 +365,13 @@ exit 1
       }, 300);
       rec.start();
     `;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    const tmp = mkdtempSync(join(dir, 'tmp-'));
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8', timeout: 30_000, env: { ...process.env, TMPDIR: tmp } });
     assert.equal(r.status, 0, r.stderr);
     const { pids } = JSON.parse(r.stdout.trim().split('\n').pop()!) as { pids: number[] };
     assert.equal(pids.length, 1);
     assert.ok(await gone(pids[0]!), `ffmpeg ${pids[0]} outlived its parent`);
+    assert.deepEqual(readdirSync(tmp), [], 'nothing left in the temporary directory');
   });
 });
 

@@ -53,12 +53,12 @@ const OPUS_RATE = 48000;
 /** Memory ffmpeg's video input queue may hold (it counts pictures; this bounds their bytes). */
 const VIDEO_QUEUE_BYTES = 48 << 20;
 
-/** Every ffmpeg child still running, killed if this process exits first. */
-const running = new Set<ChildProcess>();
+/** Every ffmpeg child still running, with its directory: killed and removed if this process exits first. */
+const running = new Map<ChildProcess, string>();
 let exitHookInstalled = false;
 
-function killOnExit(child: ChildProcess): void {
-  running.add(child);
+function killOnExit(child: ChildProcess, dir: string): void {
+  running.set(child, dir);
   child.once('exit', () => running.delete(child));
   // A child that never started has no exit to wait for.
   child.once('error', () => {
@@ -67,9 +67,10 @@ function killOnExit(child: ChildProcess): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => {
-    for (const c of running) {
+    for (const [c, d] of running) {
       try {
         c.kill('SIGKILL');
+        rmSync(d, { recursive: true, force: true });
       } catch {
         // already gone
       }
@@ -79,7 +80,7 @@ function killOnExit(child: ChildProcess): void {
 
 /** The pids of the ffmpeg children of recordings still open (for tests and diagnostics). */
 export function runningFFmpegPids(): number[] {
-  return [...running].map((c) => c.pid!).filter((p) => p !== undefined);
+  return [...running.keys()].map((c) => c.pid).filter((p): p is number => p !== undefined);
 }
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -296,7 +297,7 @@ export async function createFFmpegWriter(config: WriterConfig, output: ByteOutpu
     // stdin: video (or the audio alone); stdout: unused; stderr: the log; fd 3: audio.
     child = spawn(info.path, args, { stdio: ['pipe', 'ignore', logFd, ...(video && audio ? ['pipe' as const] : [])], windowsHide: true, env: { ...process.env, SVT_LOG: process.env['SVT_LOG'] ?? '1' } });
     const c = child;
-    killOnExit(c);
+    killOnExit(c, dir);
     c.unref();
     c.on('exit', (code, signal) => (exit = { code, signal }));
     // A failed kill() or a late spawn error must not become an uncaught 'error'.
