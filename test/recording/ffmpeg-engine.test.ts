@@ -175,6 +175,15 @@ describe('ffmpeg engine: every format it produces plays', { skip }, () => {
     });
   }
 
+  for (const [mimeType, has] of [['video/webm;codecs=vp9', encoders.has('libvpx-vp9')], ['video/mp4;codecs=avc1', encoders.has('libx264')], ['video/webm;codecs=av1', encoders.has('libaom-av1')]] as const) {
+    test(`${mimeType}: key frames where videoKeyFrameIntervalDuration puts them`, { skip: has ? false : 'ffmpeg lacks the encoder (SVT-AV1 alone keeps its own interval)' }, async () => {
+      const r = await record({ video: { width: 320, height: 240, frameRate: 30 } }, { mimeType, videoKeyFrameIntervalDuration: 500 }, 2000);
+      const out = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', r.file], { encoding: 'utf8' });
+      const keys = out.trim().split('\n').map((l) => l.split(',')).filter(([, f]) => f!.startsWith('K')).map(([t]) => Math.round(Number(t) * 10) / 10);
+      assert.deepEqual(keys, [0, 0.5, 1, 1.5]);
+    });
+  }
+
   test('bitrates are honoured', { skip: encoders.has('libx264') && encoders.has('aac') ? false : 'needs libx264 and aac' }, async () => {
     const rate = (file: string, kind: 'v' | 'a') => {
       const out = execFileSync('ffprobe', ['-v', 'error', '-select_streams', kind, '-show_entries', 'packet=size', '-of', 'csv=p=0', file], { encoding: 'utf8' });
