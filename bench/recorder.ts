@@ -9,16 +9,27 @@
  * The peer: the same camera frames (I420) and microphone samples (f32le), captured first through
  * MediaStreamTrackProcessor into raw files (not timed), encoded by `ffmpeg -benchmark` with
  * libvpx deadline=realtime cpu-used=8 static-thresh=1000 lag-in-frames=0 auto-alt-ref=0 and one
- * encoder thread (ours is single-threaded WebAssembly), then also with ffmpeg's default threads;
+ * encoder thread (ours is single-threaded WebAssembly), then also with ffmpeg's default threads,
+ * then with the ffmpeg engine's settings (cpu-used 16, one thread) for that engine's ratio;
  * its figure is ffmpeg's reported user + system time. Both files are checked with ffprobe: VP8 +
  * Opus, 1280x720, the same number of video frames, duration within 0.1 s of the span (file
  * sizes are shown: both encoders aim at the same bitrates). Our figure also includes drawing the
  * synthetic camera's frames, which ffmpeg reads ready-made.
  *
+ * Ours is measured with both recording engines: the WebAssembly one (all on this thread) and the
+ * system-ffmpeg one, whose figure is this process's CPU plus the ffmpeg child's (user + system,
+ * read through a wrapper script that runs ffmpeg and prints the shell's `times` for it).
+ *
+ * `recorder-hour` (runRecorderHourBench): the issue's figure, a virtual-clock hour (default;
+ * RECORDER_HOUR_SECONDS) of getUserMedia({audio: true, video: true}), 640x480 30 fps, recorded to
+ * WebM VP8 + Opus with the ffmpeg engine: wall time, this process's CPU, ffmpeg's CPU, and the
+ * file's duration; then how long this process takes to make the same frames with no recorder,
+ * which bounds what any encoder could reach.
+ *
  * Run alone: node dist/bench/recorder.js (RECORDER_BENCH_SECONDS, default 10).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, openSync, writeSync, closeSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, openSync, writeSync, closeSync, statSync, writeFileSync, chmodSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -30,6 +41,7 @@ import { MediaStreamTrackProcessor } from '../src/transform/media-stream-track-p
 import type { MediaStream } from '../src/stream/media-stream.js';
 import type { VideoFrame } from '../src/media/video-frame.js';
 import type { AudioData } from '../src/media/audio-data.js';
+import type { EngineName } from '../src/recording/engine/select.js';
 
 const W = 1280, H = 720, FPS = 30, RATE = 48000;
 const VIDEO_BPS = 2_500_000, AUDIO_BPS = 128_000;
@@ -46,14 +58,49 @@ function devices(): { md: ReturnType<typeof createMediaDevices>; clock: VirtualC
   return { md, clock };
 }
 
+/** The default synthetic devices (a 640x480 30 fps camera, a mono microphone). */
+function defaultDevices(): { md: ReturnType<typeof createMediaDevices>; clock: VirtualClock } {
+  const clock = new VirtualClock();
+  return { md: createMediaDevices({ clock }), clock };
+}
+
 const constraints = { video: { width: W, height: H, frameRate: FPS }, audio: { channelCount: 1, sampleRate: RATE } };
 
-async function ours(seconds: number, dir: string): Promise<{ cpu: number; file: string }> {
-  const { md, clock } = devices();
-  const stream = (await md.mediaDevices.getUserMedia(constraints)) as unknown as MediaStream;
-  const rec = new MediaRecorder(stream, { mimeType: 'video/webm;codecs=vp8,opus', videoBitsPerSecond: VIDEO_BPS, audioBitsPerSecond: AUDIO_BPS });
-  const file = join(dir, 'ours.webm');
+/**
+ * A stand-in for ffmpeg that runs the real one and appends its CPU time (the shell's `times` for
+ * its children: user and system seconds) to `timesFile`.
+ */
+function ffmpegWithTimes(dir: string, timesFile: string): string {
+  const path = join(dir, 'ffmpeg-timed.sh');
+  writeFileSync(path, `#!/bin/sh\nffmpeg "$@"\nstatus=$?\ntimes >> '${timesFile}'\nexit $status\n`);
+  chmodSync(path, 0o755);
+  return path;
+}
+
+/** The CPU seconds of the last run the wrapper logged. */
+function lastChildCpu(timesFile: string): number {
+  if (!existsSync(timesFile)) return NaN;
+  const line = readFileSync(timesFile, 'utf8').trim().split('\n').pop() ?? '';
+  return [...line.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0);
+}
+
+interface OursResult {
+  /** This process. */
+  cpu: number;
+  /** The ffmpeg child (ffmpeg engine only). */
+  childCpu: number;
+  wall: number;
+  file: string;
+}
+
+async function ours(seconds: number, dir: string, engine: EngineName, timesFile?: string, defaults = false): Promise<OursResult> {
+  const { md, clock } = defaults ? defaultDevices() : devices();
+  const constraintsUsed = defaults ? { audio: true, video: true } : constraints;
+  const stream = (await md.mediaDevices.getUserMedia(constraintsUsed)) as unknown as MediaStream;
+  const rec = new MediaRecorder(stream, { mimeType: 'video/webm;codecs=vp8,opus', videoBitsPerSecond: VIDEO_BPS, audioBitsPerSecond: AUDIO_BPS, engine });
+  const file = join(dir, `ours-${engine}.webm`);
   const done = recordToFile(rec, file);
+  const wall0 = performance.now();
   const before = process.cpuUsage();
   rec.start(1000);
   await new Promise((r) => rec.addEventListener('start', r));
@@ -65,9 +112,10 @@ async function ours(seconds: number, dir: string): Promise<{ cpu: number; file: 
   rec.stop();
   await done;
   const used = process.cpuUsage(before);
+  const wall = (performance.now() - wall0) / 1000;
   for (const t of stream.getTracks()) t.stop();
   md.controller.unload();
-  return { cpu: (used.user + used.system) / 1e6, file };
+  return { cpu: (used.user + used.system) / 1e6, childCpu: timesFile ? lastChildCpu(timesFile) : 0, wall, file };
 }
 
 /** The same devices' frames and samples over `seconds`, written raw for ffmpeg. */
@@ -122,12 +170,12 @@ async function captureRaw(seconds: number, dir: string): Promise<{ video: string
   return { video, audio, frames };
 }
 
-function ffmpegEncode(raw: { video: string; audio: string }, out: string, threads: number | null): { cpu: number } | { error: string } {
+function ffmpegEncode(raw: { video: string; audio: string }, out: string, threads: number | null, cpuUsed = 8): { cpu: number } | { error: string } {
   const args = [
     '-hide_banner', '-nostdin', '-y', '-benchmark',
     '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${W}x${H}`, '-r', String(FPS), '-i', raw.video,
     '-f', 'f32le', '-ar', String(RATE), '-ac', '1', '-i', raw.audio,
-    '-c:v', 'libvpx', '-b:v', String(VIDEO_BPS), '-deadline', 'realtime', '-cpu-used', '8', '-static-thresh', '1000',
+    '-c:v', 'libvpx', '-b:v', String(VIDEO_BPS), '-deadline', 'realtime', '-cpu-used', String(cpuUsed), '-static-thresh', '1000',
     '-lag-in-frames', '0', '-auto-alt-ref', '0', '-g', '100000',
     ...(threads === null ? [] : ['-threads', String(threads)]),
     '-c:a', 'libopus', '-b:a', String(AUDIO_BPS), '-application', 'audio',
@@ -177,8 +225,8 @@ export async function runRecorderBench(): Promise<Record<string, number | string
   const out: Record<string, number | string> = { media_seconds: seconds, stream: `${W}x${H} ${FPS} fps VP8 ${VIDEO_BPS / 1e6} Mb/s + mono 48 kHz Opus ${AUDIO_BPS / 1000} kb/s, WebM` };
   const dir = mkdtempSync(join(tmpdir(), 'mc-rec-bench-'));
   try {
-    progress('ours: MediaRecorder on a virtual clock');
-    const o = await ours(seconds, dir);
+    progress('ours (WebAssembly engine): MediaRecorder on a virtual clock');
+    const o = await ours(seconds, dir, 'wasm');
     out.ours_cpu_s = round(o.cpu);
     out.ours_fraction_of_realtime = round(o.cpu / seconds);
     const po = probe(o.file);
@@ -189,12 +237,29 @@ export async function runRecorderBench(): Promise<Record<string, number | string
       return out;
     }
     out.ffmpeg_version = spawnSync('ffmpeg', ['-version'], { encoding: 'utf8' }).stdout.split('\n')[0]!.replace(/ Copyright.*/, '');
+    progress('ours (ffmpeg engine): MediaRecorder on a virtual clock');
+    const timesFile = join(dir, 'times.log');
+    const savedPath = process.env['MEDIACAPTURE_FFMPEG'];
+    process.env['MEDIACAPTURE_FFMPEG'] = ffmpegWithTimes(dir, timesFile);
+    let of: OursResult;
+    try {
+      of = await ours(seconds, dir, 'ffmpeg', timesFile);
+    } finally {
+      if (savedPath === undefined) delete process.env['MEDIACAPTURE_FFMPEG'];
+      else process.env['MEDIACAPTURE_FFMPEG'] = savedPath;
+    }
+    out.ours_ffmpeg_engine_cpu_s = round(of.cpu + of.childCpu);
+    out.ours_ffmpeg_engine_split = `this process ${round(of.cpu)} CPU-s + ffmpeg child ${round(of.childCpu)} CPU-s; ${round(of.wall)} s wall`;
+    out.ours_ffmpeg_engine_fraction_of_realtime = round((of.cpu + of.childCpu) / seconds);
+    out.ours_ffmpeg_engine_output = describe(probe(of.file));
     progress('ffmpeg: capturing the same media raw (not timed)');
     const raw = await captureRaw(seconds, dir);
-    for (const [key, threads] of [['ffmpeg_1_thread', 1], ['ffmpeg_default_threads', null]] as const) {
+    // The first two with the WebAssembly engine's libvpx settings (cpu-used 8), the last with
+    // the ffmpeg engine's (cpu-used 16, one thread).
+    for (const [key, threads, cpuUsed] of [['ffmpeg_1_thread', 1, 8], ['ffmpeg_default_threads', null, 8], ['ffmpeg_engine_settings', 1, 16]] as const) {
       progress(`${key}: encoding`);
       const file = join(dir, `${key}.webm`);
-      const f = ffmpegEncode(raw, file, threads);
+      const f = ffmpegEncode(raw, file, threads, cpuUsed);
       if ('error' in f) {
         out[key] = f.error;
         continue;
@@ -208,10 +273,68 @@ export async function runRecorderBench(): Promise<Record<string, number | string
         po.codecs === pf.codecs && po.size === pf.size && po.videoFrames === pf.videoFrames &&
         Math.abs(po.duration - seconds) <= 0.1 && Math.abs(pf.duration - seconds) <= 0.1;
       out[`${key}_outputs_match`] = same ? 'yes (codecs, size, frame count, duration)' : 'NO';
-      out[`cpu_ratio_ours_over_${key}`] = round(o.cpu / f.cpu);
+      if (cpuUsed === 8) out[`cpu_ratio_ours_over_${key}`] = round(o.cpu / f.cpu);
+      else out[`cpu_ratio_ours_ffmpeg_engine_over_${key}`] = round((of.cpu + of.childCpu) / f.cpu);
     }
     return out;
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The issue's figure: a virtual-clock hour of the default camera (640x480 30 fps) and microphone
+ * to WebM VP8 + Opus with the ffmpeg engine, then the same hour's frames made with no recorder.
+ */
+export async function runRecorderHourBench(): Promise<Record<string, number | string>> {
+  const seconds = Number(process.env['RECORDER_HOUR_SECONDS'] ?? 3600);
+  const out: Record<string, number | string> = { media_seconds: seconds, stream: 'getUserMedia({audio: true, video: true}): 640x480 30 fps + mono 48 kHz, WebM VP8 + Opus, ffmpeg engine' };
+  if (spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status !== 0) {
+    out.ffmpeg = 'unavailable: ffmpeg is not installed (apt-get install ffmpeg)';
+    return out;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'mc-rec-hour-'));
+  const timesFile = join(dir, 'times.log');
+  const savedPath = process.env['MEDIACAPTURE_FFMPEG'];
+  process.env['MEDIACAPTURE_FFMPEG'] = ffmpegWithTimes(dir, timesFile);
+  try {
+    progress(`recording ${seconds} s of virtual time`);
+    const r = await ours(seconds, dir, 'ffmpeg', timesFile, true);
+    out.wall_s = round(r.wall);
+    out.this_process_cpu_s = round(r.cpu);
+    out.ffmpeg_cpu_s = round(r.childCpu);
+    out.cpu_s_per_media_s = round((r.cpu + r.childCpu) / seconds);
+    out.output = describe(probe(r.file));
+    progress('the same media with no recorder (frame production alone)');
+    const { md, clock } = defaultDevices();
+    const stream = (await md.mediaDevices.getUserMedia({ audio: true, video: true })) as unknown as MediaStream;
+    const reader = new MediaStreamTrackProcessor({ track: stream.getVideoTracks()[0]!, maxBufferSize: 1000 }).readable.getReader();
+    let frames = 0;
+    const loop = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        (value as VideoFrame).close();
+        frames++;
+      }
+    })();
+    const wall0 = performance.now();
+    const before = process.cpuUsage();
+    for (let t = 0; t < seconds * 1000; t += 100) {
+      clock.advance(100);
+      await new Promise((res) => setImmediate(res));
+    }
+    const used = process.cpuUsage(before);
+    out.frames_alone_wall_s = round((performance.now() - wall0) / 1000);
+    out.frames_alone_cpu_s = round((used.user + used.system) / 1e6);
+    out.frames_alone_count = frames;
+    for (const t of stream.getTracks()) t.stop();
+    await loop;
+    md.controller.unload();
+    return out;
+  } finally {
+    if (savedPath === undefined) delete process.env['MEDIACAPTURE_FFMPEG'];
+    else process.env['MEDIACAPTURE_FFMPEG'] = savedPath;
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -22,6 +22,22 @@ export class Output {
     this.#stdout.write(`${line}\n`);
   }
 
+  /**
+   * Raw bytes on stdout (a recording written to `--out -`); resolves once the stream took them,
+   * so a writer that awaits it goes at the reader's pace. Rejects if stdout is closed (EPIPE).
+   */
+  data(bytes: Uint8Array): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onError = (e: Error) => reject(e);
+      this.#stdout.once('error', onError);
+      this.#stdout.write(bytes, (e) => {
+        this.#stdout.off('error', onError);
+        if (e) reject(e);
+        else resolve();
+      });
+    });
+  }
+
   stderr(line: string): void {
     this.clearProgress();
     this.#stderr.write(`${line}\n`);

@@ -23,6 +23,8 @@ import { chooseConfiguration, isTypeSupported, type RecordingConfiguration } fro
 import { RecordingSession } from './recording-session.js';
 import { createWavWriter } from './engine/wav-writer.js';
 import { createLibAVWriter } from './engine/libav-writer.js';
+import { createFFmpegWriter } from './engine/ffmpeg-writer.js';
+import { chooseEngine, ENGINE_OPTIONS, type EngineChoice, type EngineOption } from './engine/select.js';
 import type { WriterFactory } from './engine/types.js';
 
 export type RecordingState = 'inactive' | 'recording' | 'paused';
@@ -37,6 +39,11 @@ export interface MediaRecorderOptions {
   audioBitrateMode?: BitrateMode;
   videoKeyFrameIntervalDuration?: number;
   videoKeyFrameIntervalCount?: number;
+  /**
+   * Not in the spec: which engine encodes ('auto', the default: the system ffmpeg when there is
+   * one, else WebAssembly; 'wasm'; 'ffmpeg'). MEDIACAPTURE_RECORDER_ENGINE sets the default.
+   */
+  engine?: EngineOption;
 }
 
 /** What we pick where the options leave it to the UA (Chromium's defaults). */
@@ -65,6 +72,8 @@ interface RecorderSlots {
   stopWatching: (() => void) | null;
   /** The type of the Blobs of the current (or last) recording. */
   blobType: string;
+  /** The engine chosen at construction, and what it can record. */
+  readonly engine: EngineChoice;
 }
 
 const slots = new WeakMap<object, RecorderSlots>();
@@ -72,11 +81,20 @@ const slots = new WeakMap<object, RecorderSlots>();
 /** Hooks for helpers of this library (the file writer) that need the session behind a recorder. */
 const sessionWatchers = new WeakMap<object, Set<(session: RecordingSession) => void>>();
 
-const WRITERS: Record<RecordingConfiguration['container'], WriterFactory> = {
-  wav: async (config, output) => createWavWriter(config, output),
-  webm: createLibAVWriter,
-  ogg: createLibAVWriter,
-};
+/** The writer of one recording: WAV is ours whatever the engine; the rest is the engine's. */
+function writerFactory(engine: EngineChoice, container: RecordingConfiguration['container']): WriterFactory {
+  if (container === 'wav') return async (config, output) => createWavWriter(config, output);
+  if (engine.engine === 'ffmpeg') {
+    const info = engine.ffmpeg;
+    return (config, output) => createFFmpegWriter(config, output, info);
+  }
+  return createLibAVWriter;
+}
+
+/** Why `engine` cannot record what was asked, when the engine itself is the reason. */
+function engineNote(engine: EngineChoice): string {
+  return engine.engine === null ? ` (${engine.reason})` : '';
+}
 
 function splitBitrate(total: number, hasVideo: boolean, hasAudio: boolean): { video: number; audio: number } {
   if (!hasVideo) return { video: 0, audio: Math.min(MAX_AUDIO_BPS, Math.max(MIN_AUDIO_BPS, total)) };
@@ -104,13 +122,15 @@ export class MediaRecorder extends MediaEventTarget {
     const m = (name: string) => `${ctx}: member ${name} of MediaRecorderOptions`;
     const audioBitrateMode = d.audioBitrateMode === undefined ? 'variable' : enumeration(d.audioBitrateMode, BITRATE_MODES, m('audioBitrateMode'));
     const audioBps = d.audioBitsPerSecond === undefined ? null : unsignedLong(d.audioBitsPerSecond, m('audioBitsPerSecond'));
+    const engineOption = d.engine === undefined ? undefined : enumeration(d.engine, ENGINE_OPTIONS, m('engine'));
     const totalBps = d.bitsPerSecond === undefined ? null : unsignedLong(d.bitsPerSecond, m('bitsPerSecond'));
     const mimeType = d.mimeType === undefined ? '' : domString(d.mimeType, m('mimeType'));
     const videoBps = d.videoBitsPerSecond === undefined ? null : unsignedLong(d.videoBitsPerSecond, m('videoBitsPerSecond'));
     const keyCount = d.videoKeyFrameIntervalCount === undefined ? null : unsignedLong(d.videoKeyFrameIntervalCount, m('videoKeyFrameIntervalCount'));
     const keyDuration = d.videoKeyFrameIntervalDuration === undefined ? null : double(d.videoKeyFrameIntervalDuration, m('videoKeyFrameIntervalDuration'));
     // 3-4.
-    if (!isTypeSupported(mimeType, true)) throw new DOMException(`${ctx}: MediaRecorder cannot record '${mimeType}'`, 'NotSupportedError');
+    const engine = chooseEngine(engineOption);
+    if (!isTypeSupported(mimeType, true, engine.capabilities)) throw new DOMException(`${ctx}: MediaRecorder cannot record '${mimeType}'${engineNote(engine)}`, 'NotSupportedError');
     super();
     // 5-16.
     const s: RecorderSlots = {
@@ -130,6 +150,7 @@ export class MediaRecorder extends MediaEventTarget {
       chain: Promise.resolve(),
       stopWatching: null,
       blobType: '',
+      engine,
     };
     // 15.
     if (totalBps !== null) {
@@ -180,8 +201,12 @@ export class MediaRecorder extends MediaEventTarget {
     const videoTrack = tracks.find((t) => t.kind === 'video') ?? null;
     const audioTrack = tracks.find((t) => t.kind === 'audio') ?? null;
     // 8, 14, 15.1. A type we can name but not produce is found out in parallel (15.2).
-    const configuration = chooseConfiguration(s.constrainedMimeType, videoTrack !== null, audioTrack !== null);
-    const deferred = typeof configuration === 'string' && isTypeSupported(s.constrainedMimeType, false) === false;
+    const vs = videoTrack?.getSettings();
+    const shape = { width: vs?.width ?? 640, height: vs?.height ?? 480, frameRate: vs?.frameRate ?? 30 };
+    const caps = s.engine.capabilities;
+    const chosen = chooseConfiguration(s.constrainedMimeType, videoTrack !== null, audioTrack !== null, caps, shape);
+    const configuration = typeof chosen === 'string' ? chosen + engineNote(s.engine) : chosen;
+    const deferred = typeof configuration === 'string' && isTypeSupported(s.constrainedMimeType, false, caps) === false;
     if (typeof configuration === 'string' && !deferred) throw new DOMException(`${ctx}: ${configuration}`, 'NotSupportedError');
     // 9.
     if (s.constrainedBitsPerSecond !== null) {
@@ -217,7 +242,7 @@ export class MediaRecorder extends MediaEventTarget {
       keyFrameIntervalMs: s.videoKeyFrameIntervalDuration,
       keyFrameIntervalCount: s.videoKeyFrameIntervalCount,
       timeslice: slice === undefined ? Infinity : slice,
-      createWriter: WRITERS[configuration.container],
+      createWriter: writerFactory(s.engine, configuration.container),
       onStarted: () => started(true),
       // 15.7.
       onSlice: (bytes, timecode) => this.#queue(s, () => this.#fireData(s, bytes, timecode)),
@@ -240,8 +265,10 @@ export class MediaRecorder extends MediaEventTarget {
         const done = session.stop();
         this.#endSession(s);
         this.#queue(s, async () => {
-          const { bytes, timecode } = await done;
+          const { bytes, timecode, error } = await done;
           inactivate(s);
+          // 15.6 where the file could not be finished.
+          if (error !== undefined) this.#fireError('UnknownError', error);
           this.#fireData(s, bytes, timecode);
           this.dispatchEvent(new Event('stop'));
         });
@@ -283,7 +310,9 @@ export class MediaRecorder extends MediaEventTarget {
     // 4.
     this.#queue(s, async () => {
       if (!done) return;
-      const { bytes, timecode } = await done;
+      const { bytes, timecode, error } = await done;
+      // 15.6 where the file could not be finished (the encoder failed at the end).
+      if (error !== undefined) this.#fireError('UnknownError', error);
       // 4.2-4.3
       this.#fireData(s, bytes, timecode);
       this.dispatchEvent(new Event('stop'));
@@ -331,7 +360,9 @@ export class MediaRecorder extends MediaEventTarget {
   /** mediastream-recording#dom-mediarecorder-istypesupported */
   static isTypeSupported(type: string): boolean {
     if (arguments.length < 1) throw new TypeError("Failed to execute 'isTypeSupported' on 'MediaRecorder': 1 argument required, but only 0 present");
-    return isTypeSupported(domString(type, "Failed to execute 'isTypeSupported' on 'MediaRecorder': parameter 1"), false);
+    const t = domString(type, "Failed to execute 'isTypeSupported' on 'MediaRecorder': parameter 1");
+    // What the default engine (the environment's, else auto) can produce on this machine.
+    return isTypeSupported(t, false, chooseEngine().capabilities);
   }
 
   /** Queues `step` after every step queued before it, each in a task of its own. */

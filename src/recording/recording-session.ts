@@ -145,7 +145,11 @@ export class RecordingSession {
       const s = i.videoTrack.getSettings();
       const frameRate = typeof s.frameRate === 'number' && s.frameRate > 0 ? s.frameRate : 30;
       this.#videoFrameUs = Math.round(1e6 / frameRate);
-      video = { codec: i.configuration.videoCodec, width: s.width ?? 640, height: s.height ?? 480, frameRate, bitsPerSecond: i.videoBitsPerSecond };
+      video = {
+        codec: i.configuration.videoCodec, width: s.width ?? 640, height: s.height ?? 480, frameRate, bitsPerSecond: i.videoBitsPerSecond,
+        keyFrameIntervalMs: i.keyFrameIntervalCount === null ? (i.keyFrameIntervalMs ?? DEFAULT_KEY_INTERVAL_MS) : null,
+        keyFrameIntervalCount: i.keyFrameIntervalCount,
+      };
       this.#picture = new I420Picture(video.width, video.height);
     }
     let audio: WriterConfig['audio'] = null;
@@ -159,7 +163,7 @@ export class RecordingSession {
         bitrateMode: i.audioBitrateMode,
       };
     }
-    return { container: i.configuration.container, video, audio };
+    return { container: i.configuration.container, video, audio, timesliceMs: Number.isFinite(i.timeslice) ? Math.max(i.timeslice, MIN_TIMESLICE_MS) : null };
   }
 
   #subscribe(track: MediaStreamTrack, onFrame: (frame: unknown) => void): void {
@@ -440,23 +444,34 @@ export class RecordingSession {
 
   /**
    * Stops gathering: detaches from the tracks, ends the file and resolves with the last bytes
-   * (once the writer is ready; at once if recording failed).
+   * (once the writer is ready; at once if recording failed). `error` says why the file could not
+   * be finished, if it could not (the bytes are then what there is).
    */
-  stop(): Promise<{ bytes: Uint8Array; timecode: number }> {
+  stop(): Promise<{ bytes: Uint8Array; timecode: number; error?: string }> {
     const endUs = this.#nowRecordingUs();
     this.#detach();
     return new Promise((resolve) => {
+      const done = (error?: string) => resolve({ bytes: this.#collector.take(), timecode: this.#sliceStartUs / 1000, ...(error === undefined ? {} : { error }) });
+      const failed = (e: unknown) => {
+        this.#writer?.dispose();
+        done(`recording failed: ${e instanceof Error ? e.message : String(e)}`);
+      };
       const finish: Op = () => {
-        if (!this.#failed && !this.#finished) {
-          this.#finished = true;
-          try {
-            this.#drainAudio(endUs);
-            this.#writer?.finish();
-          } catch {
-            this.#writer?.dispose();
-          }
+        if (this.#failed || this.#finished) {
+          done();
+          return;
         }
-        resolve({ bytes: this.#collector.take(), timecode: this.#sliceStartUs / 1000 });
+        this.#finished = true;
+        let finishing: void | Promise<void>;
+        try {
+          this.#drainAudio(endUs);
+          finishing = this.#writer?.finish();
+        } catch (e) {
+          failed(e);
+          return;
+        }
+        if (finishing instanceof Promise) finishing.then(() => done(), failed);
+        else done();
       };
       finish.take = true;
       if (this.#pending) this.#pending.push(finish);

@@ -14,6 +14,7 @@ import { parseWav } from '../../src/media/codecs/wav.js';
 import { Y4mReader } from '../../src/media/codecs/y4m.js';
 import { decodePng } from '../../src/media/codecs/png.js';
 import { CLI, cleanEnv, runCli, runJson, hasTool } from './run-cli.js';
+import { MediaRecorder } from '../../src/recording/media-recorder.js';
 
 const noFfprobe = hasTool('ffprobe') ? false : 'ffprobe is not installed (apt-get install ffmpeg)';
 if (noFfprobe) console.log(`# cli record: WebM/Ogg checks skipped: ${noFfprobe}`);
@@ -148,20 +149,74 @@ describe('mediacapture record', () => {
   });
 
   test('what a format cannot hold, an unknown format or codec, and --virtual-clock without --duration are usage errors', async () => {
-    const cases: Array<[string[], RegExp, number]> = [
+    const cases: Array<[string[], RegExp, number, Record<string, string>?]> = [
       [['record', '--video', '--format', 'wav', '--duration', '1'], /WAV holds audio only/, 2],
       [['record', '--audio', '--out', join(root, 'x.y4m'), '--duration', '1'], /Y4M holds video only/, 2],
-      [['record', '--format', 'mp4', '--duration', '1'], /--format "mp4" is not one of/, 2],
-      [['record', '--codec', 'h264', '--duration', '1'], /--codec "h264" is not vp8 or vp9/, 2],
+      [['record', '--format', 'mkv', '--duration', '1'], /--format "mkv" is not one of/, 2],
+      [['record', '--codec', 'h264', '--duration', '1'], /--codec "h264" is not one of vp8, vp9, av1 for webm/, 2],
+      [['record', '--format', 'y4m', '--out', '-', '--duration', '1'], /--out - writes webm, mp4, ogg or wav, not y4m/, 2],
+      [['record', '--format', 'mp4', '--duration', '1'], /cannot be recorded here: it needs the ffmpeg recording engine/, 2, { MEDIACAPTURE_RECORDER_ENGINE: 'wasm' }],
       [['record', '--virtual-clock'], /--virtual-clock needs --duration/, 2],
       [['record', '--duration', '-1'], /--duration must be a positive/, 2],
       [['record', '--out', join(root, 'no', 'such', 'dir', 'a.webm'), '--duration', '1'], /does not exist/, 1],
     ];
-    for (const [args, message, code] of cases) {
-      const r = await runCli(args);
+    for (const [args, message, code, env] of cases) {
+      const r = await runCli(args, cleanEnv(env));
       assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, message, args.join(' '));
       assert.equal(r.stdout, '', 'nothing is recorded');
     }
+  });
+
+  test('--out - writes the recording alone to stdout (ffprobe reads it from the pipe); the summary goes to stderr', { skip: noFfprobe }, async () => {
+    const cli = spawn(process.execPath, [CLI, 'record', '--audio', '--video', '--width', '320', '--height', '240', '--duration', '3', '--virtual-clock', '--out', '-', '--json'],
+      { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    cli.stdout.on('data', (d: Buffer) => chunks.push(d));
+    cli.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => cli.on('close', (c) => resolve(c)));
+    assert.equal(code, 0, stderr);
+    const bytes = Buffer.concat(chunks);
+    // stderr holds the JSON summary and nothing on stdout but the WebM itself (EBML magic first).
+    const s = JSON.parse(stderr) as Summary;
+    assert.equal(s.file, '-');
+    assert.equal(s.bytes, bytes.length);
+    assert.deepEqual([...bytes.subarray(0, 4)], [0x1a, 0x45, 0xdf, 0xa3]);
+    // ffprobe reading the pipe, as `mediacapture record --out - | ffprobe -` would.
+    const probe = spawn('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,width,height:packet=pts_time,duration_time', '-of', 'json', '-i', 'pipe:0'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let json = '';
+    probe.stdout.setEncoding('utf8').on('data', (d: string) => (json += d));
+    probe.stdin.end(bytes);
+    assert.equal(await new Promise((resolve) => probe.on('close', resolve)), 0);
+    const info = JSON.parse(json) as { streams: Array<{ codec_name: string; width?: number }>; packets: Array<{ pts_time: string; duration_time?: string }> };
+    assert.deepEqual(info.streams.map((x) => x.codec_name).sort(), ['opus', 'vp8']);
+    assert.equal(info.streams.find((x) => x.width !== undefined)!.width, 320);
+    const end = Math.max(...info.packets.map((p) => Number(p.pts_time) + Number(p.duration_time ?? 0)));
+    assert.ok(Math.abs(end - 3) <= 0.1, `the media ends at ${end} s`);
+  });
+
+  test('--out - with WAV: the PCM on stdout, a summary line on stderr', async () => {
+    const cli = spawn(process.execPath, [CLI, 'record', '--audio', '--format', 'wav', '--duration', '2', '--virtual-clock', '--out', '-'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    cli.stdout.on('data', (d: Buffer) => chunks.push(d));
+    cli.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    assert.equal(await new Promise((resolve) => cli.on('close', resolve)), 0, stderr);
+    assert.match(stderr, /^recorded 2\.0 s to stdout \(audio\/wav/);
+    const bytes = Buffer.concat(chunks);
+    assert.equal(bytes.subarray(0, 4).toString('latin1'), 'RIFF');
+    // A stream: the header went out before the sizes were known; the data is 2 s of 48 kHz s16.
+    assert.equal(bytes.length - 44, 2 * 48000 * 2);
+  });
+
+  const mp4 = MediaRecorder.isTypeSupported('video/mp4;codecs=avc1,mp4a') ? false : 'no ffmpeg with libx264 and aac on this machine';
+  test('--format mp4 records fragmented H.264 + AAC with the ffmpeg engine', { skip: noFfprobe || mp4 }, async () => {
+    const file = join(root, 'clip.mp4');
+    const s = await runJson<Summary>(['record', '--duration', '2', '--virtual-clock', '--out', file, '--json']);
+    assert.match(s.mimeType!, /^video\/mp4;codecs=avc1\.[0-9a-f]{6},mp4a\.40\.2$/i);
+    const info = ffprobe(file);
+    assert.deepEqual(info.streams.map((x) => x['codec_name']).sort(), ['aac', 'h264']);
+    assert.ok(Math.abs(Number(info.format['duration']) - 2) <= 0.1, `duration ${info.format['duration']}`);
   });
 });

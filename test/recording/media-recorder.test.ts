@@ -55,7 +55,13 @@ describe('MediaRecorder constructor (mediastream-recording#dom-mediarecorder-med
     assert.throws(() => new MediaRecorder({} as MediaStream), TypeError);
   });
   test('step 4: a type it cannot record is NotSupportedError', () => {
-    assert.throws(() => new MediaRecorder(new MediaStream(), { mimeType: 'video/mp4;codecs=avc1' }), (e: unknown) => e instanceof DOMException && e.name === 'NotSupportedError');
+    // No engine records HEVC or Matroska.
+    for (const mimeType of ['video/mp4;codecs=hvc1', 'video/x-matroska']) {
+      assert.throws(() => new MediaRecorder(new MediaStream(), { mimeType }), (e: unknown) => e instanceof DOMException && e.name === 'NotSupportedError', mimeType);
+    }
+    // The WebAssembly engine records no MP4.
+    assert.throws(() => new MediaRecorder(new MediaStream(), { mimeType: 'video/mp4;codecs=avc1', engine: 'wasm' }), (e: unknown) => e instanceof DOMException && e.name === 'NotSupportedError');
+    assert.throws(() => new MediaRecorder(new MediaStream(), { engine: 'native' as 'wasm' }), TypeError);
   });
   test('options are converted as WebIDL says (enum errors are TypeErrors)', () => {
     assert.throws(() => new MediaRecorder(new MediaStream(), { audioBitrateMode: 'fast' as 'constant' }), TypeError);
@@ -81,7 +87,7 @@ describe('MediaRecorder constructor (mediastream-recording#dom-mediarecorder-med
   test('isTypeSupported needs its argument and converts it to a string', () => {
     assert.throws(() => (MediaRecorder.isTypeSupported as () => boolean)(), TypeError);
     assert.equal(MediaRecorder.isTypeSupported({ toString: () => 'audio/webm' } as unknown as string), true);
-    assert.equal(MediaRecorder.isTypeSupported('video/mp4'), false);
+    assert.equal(MediaRecorder.isTypeSupported('video/x-matroska'), false);
   });
 });
 

@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { isTypeSupported, parseMimeType, chooseConfiguration } from '../../src/recording/mime-type.js';
+import { isTypeSupported, parseMimeType, chooseConfiguration, h264Level } from '../../src/recording/mime-type.js';
+import { ffmpegCapabilities } from '../../src/recording/engine/select.js';
 
 describe('parseMimeType (mimesniff)', () => {
   test('lowercases the essence, keeps parameter values, unquotes quoted strings', () => {
@@ -56,5 +57,30 @@ describe('chooseConfiguration', () => {
   test('an audio-only type cannot take a video track; reasons are strings', () => {
     assert.match(chooseConfiguration('audio/ogg', true, true) as string, /video/);
     assert.match(chooseConfiguration('audio/webm;codecs=vorbis', false, true) as string, /vorbis/);
+  });
+});
+
+describe('what an ffmpeg engine produces, by its encoders', () => {
+  const all = ffmpegCapabilities(new Set(['libvpx', 'libvpx-vp9', 'libaom-av1', 'libx264', 'aac', 'libopus']));
+  test('MP4 and AV1 answer true only where the encoders are', () => {
+    for (const t of ['video/mp4', 'video/mp4;codecs=avc1.42E01E,mp4a.40.2', 'video/mp4;codecs=av01.0.05M.08,opus', 'audio/mp4', 'video/webm;codecs=av1,opus', 'video/webm;codecs=av01']) {
+      assert.equal(isTypeSupported(t, false, all), true, t);
+    }
+    const noX264 = ffmpegCapabilities(new Set(['libvpx', 'libopus']));
+    for (const t of ['video/mp4;codecs=avc1', 'video/webm;codecs=av1', 'audio/mp4;codecs=mp4a']) assert.equal(isTypeSupported(t, false, noX264), false, t);
+    // A codec MP4 cannot hold here is refused even when deferring.
+    assert.equal(isTypeSupported('video/mp4;codecs=hvc1', true, all), false);
+    assert.equal(isTypeSupported('video/mp4;codecs=vp8', false, all), false);
+  });
+  test('MP4 defaults to H.264 + AAC and names them as browsers do, with the level the picture needs', () => {
+    const hd = { width: 1280, height: 720, frameRate: 30 };
+    assert.equal((chooseConfiguration('video/mp4', true, true, all, hd) as { mimeType: string }).mimeType, 'video/mp4;codecs=avc1.64001F,mp4a.40.2');
+    assert.equal((chooseConfiguration('video/mp4;codecs=av01', true, true, all, hd) as { mimeType: string }).mimeType, 'video/mp4;codecs=av01.0.05M.08,mp4a.40.2');
+    assert.equal((chooseConfiguration('video/webm;codecs=av1', true, true, all, hd) as { mimeType: string }).mimeType, 'video/webm;codecs=av1,opus');
+    assert.equal((chooseConfiguration('audio/mp4;codecs=opus', false, true, all) as { mimeType: string }).mimeType, 'audio/mp4;codecs=opus');
+    assert.deepEqual([h264Level({ width: 640, height: 480, frameRate: 30 }), h264Level(hd), h264Level({ width: 1920, height: 1080, frameRate: 30 }), h264Level({ width: 1920, height: 1080, frameRate: 60 })], [30, 31, 40, 42]);
+  });
+  test('the WebAssembly engine cannot: the reason says it is the engine', () => {
+    assert.match(chooseConfiguration('video/mp4', true, true) as string, /with this recording engine/);
   });
 });

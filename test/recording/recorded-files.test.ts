@@ -1,8 +1,9 @@
 /**
  * What MediaRecorder writes, read back by FFmpeg's ffprobe / ffmpeg (real players' demuxers and
- * decoders). Skipped, with the reason printed, where ffmpeg is not installed.
+ * decoders), with each recording engine: the WebAssembly one and the system ffmpeg. Skipped, with
+ * the reason printed, where ffmpeg is not installed.
  */
-import { test, describe, after } from 'node:test';
+import { test, describe, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { Blob } from 'node:buffer';
 import { execFileSync } from 'node:child_process';
@@ -17,6 +18,7 @@ import { VirtualClock } from '../../src/media/clock.js';
 import { createMediaDevices } from '../../src/devices/create-media-devices.js';
 import { stopAll } from '../devices/helpers.js';
 import { ffmpegMissing, probe, streamEnd, decodeAll } from '../support/ffmpeg.js';
+import type { EngineName } from '../../src/recording/engine/select.js';
 
 const skip = ffmpegMissing;
 if (skip) console.log(`# recorded-files: skipped: ${skip}`);
@@ -32,12 +34,14 @@ interface Recorded {
 }
 
 /** Records `ms` of virtual time from the synthetic devices and writes the joined Blobs to a file. */
+let engine: EngineName = 'wasm';
+
 async function record(constraints: MediaStreamConstraints, options: object, ms: number, timeslice?: number, during?: (stream: MediaStream, clock: VirtualClock) => void): Promise<Recorded> {
   const clock = new VirtualClock();
   const md = createMediaDevices({ clock });
   const stream = await md.mediaDevices.getUserMedia(constraints);
   during?.(stream as unknown as MediaStream, clock);
-  const rec = new MediaRecorder(stream, options);
+  const rec = new MediaRecorder(stream, { ...options, engine });
   const blobs: Blob[] = [];
   rec.ondataavailable = (e: BlobEvent) => blobs.push(e.data);
   const stopped = new Promise((r) => rec.addEventListener('stop', r));
@@ -52,7 +56,11 @@ async function record(constraints: MediaStreamConstraints, options: object, ms: 
   return { file, slices: blobs.length, type: blobs[0]!.type };
 }
 
-describe('recorded files play in FFmpeg', { skip }, () => {
+for (const which of ['wasm', 'ffmpeg'] as const) describe(`recorded files play in FFmpeg (${which} engine)`, { skip }, () => {
+  before(() => {
+    engine = which;
+  });
+
   test('getUserMedia({audio, video}), start(1000), 3 s: three or more slices joined into VP8 + Opus WebM of 3 s', async () => {
     const r = await record({ audio: true, video: true }, {}, 3000, 1000);
     assert.ok(r.slices >= 3, `${r.slices} slices`);
@@ -130,7 +138,7 @@ describe('recorded files play in FFmpeg', { skip }, () => {
       const clock = new VirtualClock();
       const md = createMediaDevices({ clock });
       const stream = await md.mediaDevices.getUserMedia(mimeType === 'audio/wav' ? { audio: true } : { audio: true, video: true });
-      const rec = new MediaRecorder(stream, { mimeType });
+      const rec = new MediaRecorder(stream, { mimeType, engine });
       const file = join(dir, `file${++n}`);
       const done = recordToFile(rec, file);
       rec.start(250);

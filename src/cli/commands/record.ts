@@ -1,8 +1,9 @@
 /**
- * `mediacapture record`: captures the chosen devices for a while and writes WebM (VP8/VP9 + Opus),
- * Ogg Opus or WAV through MediaRecorder and recordToFile(), or raw frames (Y4M, PNG stills)
- * through a MediaStreamTrackProcessor. Meters on the tracks feed the progress line and the
- * summary (audio peak level, video frame rate).
+ * `mediacapture record`: captures the chosen devices for a while and writes WebM (VP8/VP9/AV1 +
+ * Opus), MP4 (H.264/AV1 + AAC), Ogg Opus or WAV through MediaRecorder and recordToFile() (or to
+ * stdout with `--out -`), or raw frames (Y4M, PNG stills) through a MediaStreamTrackProcessor.
+ * Meters on the tracks feed the progress line and the summary (audio peak level, video frame
+ * rate).
  */
 import { basename, extname } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -15,17 +16,26 @@ import { AudioMeter, FrameTap, VideoMeter, formatDbfs, type AudioFrame, type Vid
 import { ensureDirectory, namesDirectory, outputPath } from '../paths.js';
 import type { Output } from '../output.js';
 
-export type Format = 'webm' | 'ogg' | 'wav' | 'y4m' | 'png';
-const FORMATS: readonly Format[] = ['webm', 'ogg', 'wav', 'y4m', 'png'];
-const EXTENSIONS: Record<string, Format> = { '.webm': 'webm', '.ogg': 'ogg', '.opus': 'ogg', '.wav': 'wav', '.y4m': 'y4m' };
+export type Format = 'webm' | 'mp4' | 'ogg' | 'wav' | 'y4m' | 'png';
+const FORMATS: readonly Format[] = ['webm', 'mp4', 'ogg', 'wav', 'y4m', 'png'];
+const EXTENSIONS: Record<string, Format> = { '.webm': 'webm', '.mp4': 'mp4', '.m4a': 'mp4', '.ogg': 'ogg', '.opus': 'ogg', '.wav': 'wav', '.y4m': 'y4m' };
 /** What each format can hold. */
 const HOLDS: Record<Format, { audio: boolean; video: boolean }> = {
   webm: { audio: true, video: true },
+  mp4: { audio: true, video: true },
   ogg: { audio: true, video: false },
   wav: { audio: true, video: false },
   y4m: { audio: false, video: true },
   png: { audio: false, video: true },
 };
+
+/** The video codecs of --codec, per format, the default first, with their MIME names. */
+const CODECS: Partial<Record<Format, Record<string, string>>> = {
+  webm: { vp8: 'vp8', vp9: 'vp9', av1: 'av1' },
+  mp4: { h264: 'avc1', av1: 'av01' },
+};
+/** `--out -`: the recording's bytes go to stdout. */
+const STDOUT = '-';
 
 /** Media per MediaRecorder slice written to the file. */
 const TIMESLICE_MS = 1000;
@@ -35,9 +45,9 @@ const VIRTUAL_STEP_MS = 100;
 export const OPTIONS: readonly OptionSpec[] = [
   ...CONSTRAINT_OPTIONS,
   { name: 'duration', type: 'number', value: '<s>', help: 'how long to record, in seconds (default: until Ctrl-C)' },
-  { name: 'out', type: 'string', value: '<file|dir>', help: 'the file, or a directory for recording-<time>.<ext> (default: .);\nfor --format png, the directory the frames go to' },
-  { name: 'format', type: 'string', value: '<fmt>', help: 'webm, ogg (Opus), wav, y4m (raw I420) or png (one file per frame);\ndefault: from the --out extension, else webm' },
-  { name: 'codec', type: 'string', value: '<vp8|vp9>', help: 'the WebM video codec (default vp8)' },
+  { name: 'out', type: 'string', value: '<file|dir|->', help: 'the file, or a directory for recording-<time>.<ext> (default: .);\nfor --format png, the directory the frames go to; - writes the\nwebm, mp4, ogg or wav bytes to stdout (the summary goes to stderr)' },
+  { name: 'format', type: 'string', value: '<fmt>', help: 'webm, mp4, ogg (Opus), wav, y4m (raw I420) or png (one file per\nframe); default: from the --out extension, else webm' },
+  { name: 'codec', type: 'string', value: '<codec>', help: 'the video codec: webm vp8 (default), vp9 or av1; mp4 h264 (default)\nor av1 (mp4 and av1 need the ffmpeg recording engine)' },
   { name: 'virtual-clock', type: 'flag', help: 'run the devices on a virtual clock: as fast as encoding goes\n(synthetic and file devices; needs --duration)' },
   { name: 'json', type: 'flag', help: 'print the summary as JSON' },
   ...DEVICE_OPTIONS,
@@ -47,14 +57,16 @@ export const OPTIONS: readonly OptionSpec[] = [
 export const HELP = `Usage: mediacapture record [--audio [device]] [--video [device]] [constraints] --duration <s> --out <file|dir> [options]
 
 Captures with getUserMedia() and writes:
-  webm   VP8 or VP9 video and Opus audio (MediaRecorder)
+  webm   VP8, VP9 or AV1 video and Opus audio (MediaRecorder)
+  mp4    H.264 or AV1 video and AAC audio, fragmented (MediaRecorder, ffmpeg engine)
   ogg    Opus audio (MediaRecorder)
   wav    PCM audio (MediaRecorder)
   y4m    raw I420 video frames (MediaStreamTrackProcessor), one YUV4MPEG2 file
   png    one PNG still per video frame, <out>/frame-000001.png, ...
 Without --audio or --video, records what the format holds (both for webm). On a terminal a
 progress line shows the time, the audio peak level (dBFS) and the video frame rate; the summary
-follows on stdout.
+follows on stdout (on stderr with --out -, where stdout carries the recording alone: a stream,
+so a WebM has no duration in its header and a WAV no sizes).
 
 Options:
 ${formatOptions(OPTIONS)}
@@ -62,7 +74,8 @@ ${formatOptions(OPTIONS)}
 Examples:
   mediacapture record --audio --video --duration 10 --out clip.webm
   mediacapture record --video "Synthetic Camera" --width 1280 --height 720 --fps 30 --format y4m --duration 2 --out raw/
-  mediacapture record --audio --duration 3600 --virtual-clock --out hour.ogg`;
+  mediacapture record --audio --duration 3600 --virtual-clock --out hour.ogg
+  mediacapture record --audio --video --duration 5 --out - | ffplay -`;
 
 interface Plan {
   format: Format;
@@ -72,26 +85,35 @@ interface Plan {
 
 async function plan(options: ParsedOptions): Promise<Plan> {
   const out = options.get('out') as string | undefined;
+  const toStdout = out === STDOUT;
   let format = options.get('format') as string | undefined;
   if (format !== undefined && !FORMATS.includes(format as Format)) throw new UsageError(`--format ${JSON.stringify(format)} is not one of ${FORMATS.join(', ')}`);
-  const fromExtension = out !== undefined && !(await namesDirectory(out)) ? extname(out).toLowerCase() : '';
+  const fromExtension = out !== undefined && !toStdout && !(await namesDirectory(out)) ? extname(out).toLowerCase() : '';
   if (fromExtension === '.png') throw new UsageError('PNG frames go into a directory: --format png --out <dir>');
   const implied = EXTENSIONS[fromExtension];
   if (format === undefined) format = implied ?? 'webm';
   else if (implied && implied !== format) throw new UsageError(`--out ${JSON.stringify(out)} is a .${implied} name but --format is ${format}`);
   const f = format as Format;
+  if (toStdout && (f === 'y4m' || f === 'png')) throw new UsageError(`--out - writes webm, mp4, ogg or wav, not ${f}`);
   let kinds = requestedKinds(options);
   if (kinds.length === 0) kinds = (['audio', 'video'] as const).filter((k) => HOLDS[f][k]);
   for (const k of kinds) if (!HOLDS[f][k]) throw new UsageError(`${f.toUpperCase()} holds ${HOLDS[f].audio ? 'audio' : 'video'} only; drop --${k} or choose another --format`);
   const codec = options.get('codec') as string | undefined;
+  const codecs = CODECS[f];
   if (codec !== undefined) {
-    if (codec !== 'vp8' && codec !== 'vp9') throw new UsageError(`--codec ${JSON.stringify(codec)} is not vp8 or vp9`);
-    if (f !== 'webm' || !kinds.includes('video')) throw new UsageError('--codec is for WebM video');
+    if (!codecs || !kinds.includes('video')) throw new UsageError('--codec is for WebM or MP4 video');
+    if (!(codec in codecs)) throw new UsageError(`--codec ${JSON.stringify(codec)} is not one of ${Object.keys(codecs).join(', ')} for ${f}`);
   }
-  const video = codec ?? 'vp8';
-  const mimeType = f === 'webm'
-    ? kinds.includes('video') ? `video/webm;codecs=${kinds.includes('audio') ? `${video},opus` : video}` : 'audio/webm;codecs=opus'
-    : f === 'ogg' ? 'audio/ogg;codecs=opus' : f === 'wav' ? 'audio/wav' : null;
+  let mimeType: string | null = null;
+  if (codecs) {
+    const video = codecs[codec ?? Object.keys(codecs)[0]!]!;
+    const audio = f === 'mp4' ? 'mp4a' : 'opus';
+    mimeType = kinds.includes('video') ? `video/${f};codecs=${kinds.includes('audio') ? `${video},${audio}` : video}` : `audio/${f};codecs=${audio}`;
+  } else if (f === 'ogg') mimeType = 'audio/ogg;codecs=opus';
+  else if (f === 'wav') mimeType = 'audio/wav';
+  if (mimeType !== null && !MediaRecorder.isTypeSupported(mimeType)) {
+    throw new UsageError(`${mimeType} cannot be recorded here: ${f === 'mp4' || codec === 'av1' ? 'it needs the ffmpeg recording engine (an ffmpeg with the encoder on PATH)' : 'the recording engine lacks its encoder'}`);
+  }
   return { format: f, kinds, mimeType };
 }
 
@@ -133,7 +155,8 @@ export async function run(options: ParsedOptions, out: Output): Promise<number> 
   if (p.format === 'png') {
     target = (options.get('out') as string | undefined) ?? '.';
     await ensureDirectory(target);
-  } else target = await outputPath(options.get('out') as string | undefined, 'recording', p.format);
+  } else if (options.get('out') === STDOUT) target = STDOUT;
+  else target = await outputPath(options.get('out') as string | undefined, 'recording', p.format);
 
   const stream = await capture(media.mediaDevices, constraints);
   try {
@@ -184,9 +207,26 @@ async function recordStream(stream: MediaStream, media: Media, p: Plan, target: 
     taps.push(new FrameTap<VideoFrameLike>(videoTrack, handlers, buffer('video')));
   }
   for (const tap of taps) tap.done.catch(fail);
+  // --out -: the slices go to stdout in order, each write waited for (the reader sets the pace).
+  let piped: Promise<void> = Promise.resolve();
+  let pipedBytes = 0;
   if (p.mimeType) {
     recorder = new MediaRecorder(stream, { mimeType: p.mimeType });
-    file = recordToFile(recorder, target);
+    if (target === STDOUT) {
+      let type = '';
+      recorder.addEventListener('dataavailable', (e) => {
+        const blob = (e as Event & { data: Blob }).data;
+        type ||= blob.type;
+        piped = piped.then(async () => {
+          if (failure) return;
+          const bytes = new Uint8Array(await blob.arrayBuffer());
+          pipedBytes += bytes.length;
+          await out.data(bytes);
+        }).catch(fail);
+      });
+      const stoppedRecorder = recorder;
+      file = new Promise<RecordingFile>((resolve) => stoppedRecorder.addEventListener('stop', () => resolve(piped.then(() => ({ path: STDOUT, size: pipedBytes, type }))), { once: true }));
+    } else file = recordToFile(recorder, target);
     file.catch(fail);
     recorder.addEventListener('error', (e) => fail((e as Event & { error?: unknown }).error ?? new Error('the recorder failed')));
     const started = new Promise<void>((resolve) => {
@@ -204,7 +244,7 @@ async function recordStream(stream: MediaStream, media: Media, p: Plan, target: 
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onInterrupt);
   const durationMs = duration === undefined ? Infinity : duration * 1000;
-  const what = p.format === 'png' ? `${basename(target)}/frame-*.png` : basename(target);
+  const what = p.format === 'png' ? `${basename(target)}/frame-*.png` : target === STDOUT ? 'stdout' : basename(target);
   const showProgress = () => {
     const parts = [`recording ${clockTime(clock.now() - t0)}${Number.isFinite(durationMs) ? ` / ${clockTime(durationMs)}` : ''}`];
     if (audioMeter) parts.push(`audio ${formatDbfs(audioMeter.currentDbfs)}`);
@@ -222,6 +262,7 @@ async function recordStream(stream: MediaStream, media: Media, p: Plan, target: 
       while (stopRequested === null && clock.now() - t0 < durationMs) {
         clock.advance(Math.min(VIRTUAL_STEP_MS, t0 + durationMs - clock.now()));
         await Promise.all(taps.map((t) => t.idle()));
+        await piped;
         await nextTurn();
       }
       requestStop('duration');
@@ -270,7 +311,7 @@ async function recordStream(stream: MediaStream, media: Media, p: Plan, target: 
         dropped: taps.reduce((n, t) => n + t.dropped, 0),
       };
     }
-    printSummary(summary, options.get('json') === true, out);
+    printSummary(summary, options.get('json') === true, out, target === STDOUT);
     return 0;
   } finally {
     if (ticker) clearInterval(ticker);
@@ -283,15 +324,17 @@ async function recordStream(stream: MediaStream, media: Media, p: Plan, target: 
   }
 }
 
-function printSummary(s: RecordSummary, json: boolean, out: Output): void {
+function printSummary(s: RecordSummary, json: boolean, out: Output, stdoutTaken: boolean): void {
+  // With the recording on stdout, nothing else may go there.
+  const say = (line: string) => (stdoutTaken ? out.stderr(line) : out.stdout(line));
   if (json) {
-    out.stdout(JSON.stringify(s, null, 2));
+    say(JSON.stringify(s, null, 2));
     return;
   }
   const size = s.bytes !== undefined ? `, ${megabytes(s.bytes)}` : '';
-  const where = s.format === 'png' ? `${s.files?.length ?? 0} PNG frames in ${s.file}` : `${s.file} (${s.mimeType ?? 'video/x-yuv4mpeg'}${size})`;
+  const where = s.format === 'png' ? `${s.files?.length ?? 0} PNG frames in ${s.file}` : `${s.file === STDOUT ? 'stdout' : s.file} (${s.mimeType ?? 'video/x-yuv4mpeg'}${size})`;
   const why = s.stoppedBy === 'interrupt' ? ' (interrupted)' : s.stoppedBy === 'ended' ? ' (the tracks ended)' : '';
-  out.stdout(`recorded ${s.duration.toFixed(1)} s${why} to ${where}`);
-  if (s.audio) out.stdout(`  audio: ${s.audio.label}, ${s.audio.sampleRate} Hz, ${s.audio.channelCount} ch; peak ${formatDbfs(s.audio.peakDbfs ?? -Infinity)}, rms ${formatDbfs(s.audio.rmsDbfs ?? -Infinity)}`);
-  if (s.video) out.stdout(`  video: ${s.video.label}, ${s.video.width}x${s.video.height} at ${s.video.frameRate} fps; ${s.video.frames} frames (${s.video.averageFps.toFixed(1)} fps measured${s.video.dropped ? `, ${s.video.dropped} dropped` : ''})`);
+  say(`recorded ${s.duration.toFixed(1)} s${why} to ${where}`);
+  if (s.audio) say(`  audio: ${s.audio.label}, ${s.audio.sampleRate} Hz, ${s.audio.channelCount} ch; peak ${formatDbfs(s.audio.peakDbfs ?? -Infinity)}, rms ${formatDbfs(s.audio.rmsDbfs ?? -Infinity)}`);
+  if (s.video) say(`  video: ${s.video.label}, ${s.video.width}x${s.video.height} at ${s.video.frameRate} fps; ${s.video.frames} frames (${s.video.averageFps.toFixed(1)} fps measured${s.video.dropped ? `, ${s.video.dropped} dropped` : ''})`);
 }

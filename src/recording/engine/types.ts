@@ -19,6 +19,13 @@ export interface VideoTrackConfig {
   /** Nominal frames per second (a hint for rate control; timestamps rule). */
   readonly frameRate: number;
   readonly bitsPerSecond: number;
+  /**
+   * The session's key frame rule (it also marks each key frame in writeVideo): an engine that
+   * cannot take per-frame key requests applies the rule itself. One of them is null; both null:
+   * every 2000 ms.
+   */
+  readonly keyFrameIntervalMs?: number | null;
+  readonly keyFrameIntervalCount?: number | null;
 }
 
 export interface AudioTrackConfig {
@@ -34,6 +41,12 @@ export interface WriterConfig {
   readonly container: Container;
   readonly video: VideoTrackConfig | null;
   readonly audio: AudioTrackConfig | null;
+  /**
+   * Media ms per slice (null: one Blob at the end). flush() cuts the writer's output there; a
+   * writer that cannot cut on demand (a child process muxing on its own) keeps its clusters /
+   * pages / fragments shorter than this so that each slice has some.
+   */
+  readonly timesliceMs?: number | null;
 }
 
 export interface MediaWriter {
@@ -45,8 +58,11 @@ export interface MediaWriter {
   writeAudio(planes: readonly Float32Array[], frames: number, position: number): void;
   /** Pushes everything given so far out to the output (ends the current cluster / page). */
   flush(): void;
-  /** Ends the file (trailer, sizes, index) and frees the encoders. */
-  finish(): void;
+  /**
+   * Ends the file (trailer, sizes, index) and frees the encoders; an engine that must wait for
+   * that (a child process) returns a promise. Throws / rejects when the file cannot be finished.
+   */
+  finish(): void | Promise<void>;
   /** Frees everything without finishing (the recording failed). Idempotent. */
   dispose(): void;
 }
