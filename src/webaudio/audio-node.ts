@@ -118,7 +118,10 @@ export class AudioNode extends MediaEventTarget {
 
   connect(destinationNode: AudioNode, output?: number, input?: number): AudioNode;
   connect(destinationParam: AudioParam, output?: number): void;
-  connect(destination: unknown, output?: unknown, input?: unknown): AudioNode | undefined;
+  // Any other argument (a lib.dom AudioNode or AudioParam among them: code typed for the browser
+  // passes those) is converted at run time; the result is the node, or undefined for a param.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  connect(destination: unknown, output?: unknown, input?: unknown): any;
   connect(destination: unknown, output: unknown = 0, input: unknown = 0): AudioNode | undefined {
     const s = brand(slots, this, 'AudioNode', 'connect');
     const ctx = "Failed to execute 'connect' on 'AudioNode'";

@@ -34,3 +34,10 @@ export interface DOMRectReadOnly {
   readonly left: number;
   toJSON(): any;
 }
+
+/**
+ * lib.dom's HTMLMediaElement in a program that loads the DOM lib, else `object`: the media
+ * element a MediaElementAudioSourceNode reports is whatever element the page made (jsdom's,
+ * happy-dom's or ours), which this package cannot name without the DOM lib.
+ */
+export type DomHTMLMediaElement = typeof globalThis extends { HTMLMediaElement: { prototype: infer T } } ? T : object;

@@ -8,6 +8,7 @@
  * Built on the element's capture (elements/media-element-capture.ts), which already gives "what
  * the element renders" as tracks; one InputPump follows those tracks as they change.
  */
+import type { DomHTMLMediaElement } from '../../webidl/dom-types.js';
 import { AudioNode } from '../audio-node.js';
 import type { AudioContext } from '../audio-context.js';
 import { invalidState } from '../errors.js';
@@ -85,8 +86,8 @@ export class MediaElementAudioSourceNode extends AudioNode {
   }
 
   /** webaudio#dom-mediaelementaudiosourcenode-mediaelement ([SameObject]) */
-  get mediaElement(): object {
-    return brand(slots, this, IFACE, 'mediaElement').mediaElement;
+  get mediaElement(): DomHTMLMediaElement {
+    return brand(slots, this, IFACE, 'mediaElement').mediaElement as DomHTMLMediaElement;
   }
 }
 

@@ -56,14 +56,19 @@ export class WaveShaperNode extends AudioNode {
     if (curve !== undefined) setCurve(this, s, curve, where);
   }
 
-  get curve(): Float32Array | null {
-    return brand(slots, this, 'WaveShaperNode', 'curve').curve;
+  get curve(): Float32Array<ArrayBuffer> | null {
+    // Never shared: the setter refuses SharedArrayBuffer views and the constructor copies.
+    return brand(slots, this, 'WaveShaperNode', 'curve').curve as Float32Array<ArrayBuffer> | null;
   }
 
   set curve(v: unknown) {
     const s = brand(slots, this, 'WaveShaperNode', 'curve');
     const where = "Failed to set the 'curve' property on 'WaveShaperNode'";
     if (v !== null && !(v instanceof Float32Array)) throw new TypeError(`${where}: the provided value is not of type 'Float32Array'`);
+    // WebIDL: a buffer source type without [AllowShared] refuses views of a SharedArrayBuffer.
+    if (v !== null && typeof SharedArrayBuffer === 'function' && v.buffer instanceof SharedArrayBuffer) {
+      throw new TypeError(`${where}: the provided Float32Array value must not be shared`);
+    }
     setCurve(this, s, v, where);
   }
 

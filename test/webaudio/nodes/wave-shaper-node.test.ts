@@ -91,3 +91,16 @@ test('edits to the array after setting the curve do not affect rendering', async
   const out = (await ctx.startRendering()).getChannelData(0);
   assert.ok(out.every((v) => v === 0.5));
 });
+
+test('curve refuses a Float32Array over a SharedArrayBuffer (no [AllowShared]) and keeps what it had', () => {
+  const ctx = new OfflineAudioContext(1, 128, 48000);
+  const node = ctx.createWaveShaper();
+  const shared = new Float32Array(new SharedArrayBuffer(8));
+  assert.throws(() => {
+    node.curve = shared;
+  }, TypeError);
+  assert.equal(node.curve, null);
+  const plain = new Float32Array([-1, 1]);
+  node.curve = plain;
+  assert.equal(node.curve, plain);
+});
