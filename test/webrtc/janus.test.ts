@@ -15,6 +15,9 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createMediaDevices } from '../../src/devices/create-media-devices.js';
 import { RTCPeerConnection } from '../../src/webrtc/index.js';
 import { MediaStreamTrackProcessor } from '../../src/transform/media-stream-track-processor.js';
@@ -26,6 +29,8 @@ import { candidateOn, janusProblem, startJanus, type JanusServer } from './janus
 
 const N = Number(process.env.JANUS_PARTICIPANTS ?? 10);
 const ROOM = 1234;
+// dist/test/webrtc -> the package root.
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 const skip = skipNoEngine || janusProblem();
 if (skip) console.log(`# janus: skipped: ${skip}`);
@@ -210,6 +215,28 @@ describe('Janus VideoRoom', { skip }, () => {
       for (const s of streams) for (const t of s.getTracks()) t.stop();
       await Promise.all(sessions.map((s) => s.destroy()));
       handle.controller.unload();
+    }
+  });
+
+  test('examples/sfu-bots: 3 bots publish through Janus, the subscriber logs their advancing counters, the script exits by itself', async () => {
+    const script = join(root, 'examples', 'sfu-bots', 'run.mjs');
+    const child = spawn(process.execPath, [script, '--bots', '3', '--seconds', '3', '--ice-address', janus!.address, url, String(ROOM)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    // Bounded: a script that does not exit by itself is stopped by its PID and the test fails.
+    const timer = setTimeout(() => child.exitCode === null && process.kill(child.pid!, 'SIGKILL'), 60_000);
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.once('exit', (c, sig) => resolve([c, sig])));
+    clearTimeout(timer);
+    assert.deepEqual([code, signal], [0, null], out);
+    assert.equal((out.match(/^t=\d+s( bot\d+:#\d+){3}$/gm) ?? []).length >= 2, true, out);
+    for (let bot = 0; bot < 3; bot++) {
+      const m = new RegExp(`^bot ${bot}: (\\d+) pictures, counter (\\d+) -> (\\d+), ([\\d.]+) s of audio$`, 'm').exec(out);
+      assert.ok(m, `bot ${bot}'s summary line\n${out}`);
+      const [pictures, first, last, audio] = m.slice(1).map(Number) as [number, number, number, number];
+      assert.ok(pictures >= 15, `bot ${bot}: ${pictures} pictures`);
+      assert.ok(last - first >= 15, `bot ${bot}: counter ${first} -> ${last}`);
+      assert.ok(audio >= 1.5, `bot ${bot}: ${audio} s of audio`);
     }
   });
 });
