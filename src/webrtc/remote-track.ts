@@ -7,7 +7,7 @@
  * arrival time (µs), audio from the count of samples received since the first chunk.
  */
 import { GeneratorSource } from '../sources/generator-source.js';
-import { createTrack } from '../stream/internals.js';
+import { createTrack, setTrackMuted } from '../stream/internals.js';
 import type { MediaStreamTrack } from '../stream/media-stream-track.js';
 import { FrameBuffer } from '../media/frame-buffer.js';
 import { createVideoFrame } from '../media/video-frame.js';
@@ -24,6 +24,8 @@ export class RemoteTrack {
   readonly #clock: Clock;
   #flowing = false;
   #ended = false;
+  /** webrtc-pc#dfn-receptive: whether the negotiated direction lets media arrive. */
+  #receptive = true;
   #lastUs = -Infinity;
   #audioBaseUs = NaN;
   #audioFrames = 0;
@@ -50,14 +52,14 @@ export class RemoteTrack {
   }
 
   #unmute(): void {
-    if (this.#flowing) return;
+    if (this.#flowing || !this.#receptive) return;
     this.#flowing = true;
     // webrtc-pc#dom-rtcpeerconnection-setremotedescription: media flowing unmutes the track.
     this.#source.reportMuted(false);
   }
 
   #video(width: number, height: number, data: Uint8Array): void {
-    if (this.#ended || this.#source.stopped) return;
+    if (this.#ended || this.#source.stopped || !this.#receptive) return;
     const size = width * height + 2 * Math.ceil(width / 2) * Math.ceil(height / 2);
     if (data.byteLength < size) return;
     this.#unmute();
@@ -71,7 +73,7 @@ export class RemoteTrack {
   }
 
   #audio(sampleRate: number, channels: number, frames: number, samples: Int16Array): void {
-    if (this.#ended || this.#source.stopped || frames <= 0 || channels <= 0 || samples.length < frames * channels) return;
+    if (this.#ended || this.#source.stopped || !this.#receptive || frames <= 0 || channels <= 0 || samples.length < frames * channels) return;
     this.#unmute();
     if (sampleRate !== this.#audioRate || Number.isNaN(this.#audioBaseUs)) {
       // A new rate starts a new line, after what was already stamped.
@@ -86,6 +88,24 @@ export class RemoteTrack {
     const buffer = FrameBuffer.allocate(bytes);
     buffer.data.set(new Uint8Array(samples.buffer, samples.byteOffset, bytes));
     this.#source.push(createAudioData(buffer, { format: 's16', sampleRate, numberOfFrames: frames, numberOfChannels: channels, timestamp: ts }));
+  }
+
+  /**
+   * A description stopped (or restarted) media toward this receiver: not receptive, the track
+   * is muted (webrtc-pc#dfn-process-remote-track-removal) and frames still in flight are dropped;
+   * receptive again, the next frame unmutes it.
+   */
+  setReceptive(receptive: boolean): void {
+    if (this.#ended || receptive === this.#receptive) return;
+    this.#receptive = receptive;
+    this.#flowing = false;
+    // Audio after a gap starts a new timestamp line.
+    this.#audioBaseUs = NaN;
+    if (receptive) return;
+    // The receiver's own track is muted within setRemoteDescription (webrtc-pc: "set the muted
+    // state" of each track in muteTracks); its clones follow through the source.
+    setTrackMuted(this.track, true);
+    this.#source.reportMuted(true);
   }
 
   /**

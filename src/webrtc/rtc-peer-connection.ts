@@ -8,13 +8,13 @@ import { MediaEventTarget } from '../webidl/event-target.js';
 import { brand, defineEventHandler, describe, dictionary, enumeration, exposeMembers, toStringTag, reportException } from '../webidl/index.js';
 import { isMediaStreamTrack, type MediaStreamTrack } from '../stream/media-stream-track.js';
 import { isMediaStream, createStreamWithId, addTrackAndFire, addTrackSilently, removeTrackAndFire, type MediaStream } from '../stream/media-stream.js';
-import { setTrackMuted } from '../stream/internals.js';
 import type { Native } from './engines/engine.js';
 import { getWebRtcEngine } from './engines/index.js';
 import { invalidState, nativeStreams, type PeerState } from './peer-state.js';
 import { bindSender, newPipe, nativeSenderOf, senderPeerState, unbindSender, type RTCRtpSender } from './rtc-rtp-sender.js';
 import { remoteTrackOf, type RTCRtpReceiver } from './rtc-rtp-receiver.js';
 import { wrapTransceiver, type RTCRtpTransceiver } from './rtc-rtp-transceiver.js';
+import { remoteSections, receives } from './sdp-sections.js';
 import { RTCTrackEvent, RTCPeerConnectionIceEvent, RTCPeerConnectionIceErrorEvent, RTCDataChannelEvent } from './events.js';
 
 interface PeerSlots extends PeerState {
@@ -118,32 +118,43 @@ export class RTCPeerConnection extends MediaEventTarget {
   }
 
   /**
-   * After a description is applied: receivers whose transceiver stopped end their track
-   * (webrtc-pc#dfn-stop-the-rtcrtptransceiver); receivers no longer receiving are muted and leave
-   * their streams (webrtc-pc#dfn-process-remote-track-removal).
+   * After a description is applied: receivers whose transceiver stopped, or whose section a
+   * remote description rejects (port 0), end their track (webrtc-pc#dfn-stop-the-rtcrtptransceiver);
+   * receivers no longer receiving are muted and leave their streams
+   * (webrtc-pc#dfn-process-remote-track-removal). A remote description (offer or answer) counts
+   * at once, by the direction of each of its sections; a local one by the negotiated direction.
    */
-  #afterDescription(): void {
+  #afterDescription(source: 'local' | 'remote'): void {
     const ps = this.#state('setRemoteDescription');
     if (ps.closed) return;
+    const sdp = source === 'remote' ? (ps.native.remoteDescription as { sdp?: unknown } | null)?.sdp : undefined;
+    const sections = typeof sdp === 'string' ? remoteSections(sdp) : null;
     for (const nt of ps.native.getTransceivers() as Native[]) {
       const t = wrapTransceiver(ps, nt);
       const remote = remoteTrackOf(t.receiver);
       const track = t.receiver.track;
-      if (nt.stopped === true || nt.currentDirection === 'stopped') {
+      const section = sections && typeof nt.mid === 'string' ? sections.get(nt.mid) : undefined;
+      if (nt.stopped === true || nt.currentDirection === 'stopped' || section?.rejected) {
         this.#leaveStreams(track);
         remote.end('the transceiver was stopped');
-      } else if (nt.currentDirection === 'sendonly' || nt.currentDirection === 'inactive') {
-        if (track.readyState === 'live' && !track.muted) setTrackMuted(track, true);
+        continue;
+      }
+      const direction = section ? section.direction : nt.currentDirection;
+      if (direction === 'sendonly' || direction === 'inactive') {
+        remote.setReceptive(false);
         this.#leaveStreams(track);
+      } else if (section && receives(section.direction)) {
+        remote.setReceptive(true);
       }
     }
   }
 
   #leaveStreams(track: MediaStreamTrack): void {
     const ps = this.#state('setRemoteDescription');
-    for (const [id, stream] of ps.remoteStreams) {
+    // The streams stay known to the connection, even empty: a later description naming the same
+    // id gets the same MediaStream back (webrtc-pc#dfn-set-associated-remote-streams).
+    for (const stream of ps.remoteStreams.values()) {
       if (stream.getTracks().includes(track)) removeTrackAndFire(stream, track);
-      if (stream.getTracks().length === 0) ps.remoteStreams.delete(id);
     }
   }
 
@@ -171,7 +182,7 @@ export class RTCPeerConnection extends MediaEventTarget {
       else desc = type === 'offer' ? await ps.native.createOffer({}) : await ps.native.createAnswer({});
     }
     await ps.native.setLocalDescription(desc);
-    this.#afterDescription();
+    this.#afterDescription('local');
   }
 
   async setRemoteDescription(description: unknown): Promise<void> {
@@ -179,7 +190,7 @@ export class RTCPeerConnection extends MediaEventTarget {
     if (arguments.length < 1) throw new TypeError("Failed to execute 'setRemoteDescription' on 'RTCPeerConnection': 1 argument required, but only 0 present");
     if (ps.closed) throw invalidState("Failed to execute 'setRemoteDescription' on 'RTCPeerConnection': the RTCPeerConnection is closed");
     await ps.native.setRemoteDescription(description);
-    this.#afterDescription();
+    this.#afterDescription('remote');
   }
 
   async addIceCandidate(candidate?: unknown): Promise<void> {

@@ -49,6 +49,7 @@ export class JanusSession {
   /** Sends a request; resolves with its answer (`success`, or the first event for async plugin messages). */
   request(body: Record<string, unknown>, untilEvent = false): Promise<JanusEvent> {
     const transaction = `t${++this.#next}`;
+    if (this.#ws.readyState !== WebSocket.OPEN) return Promise.reject(new Error('the Janus WebSocket is not open'));
     return new Promise((resolve, reject) => {
       this.#pending.set(transaction, {
         resolve: (e) => {
@@ -63,6 +64,7 @@ export class JanusSession {
   }
 
   #receive(e: JanusEvent): void {
+    if (process.env.JANUS_DEBUG) console.log(`${(performance.now() / 1000).toFixed(2)} janus <- ${JSON.stringify({ ...e, jsep: e.jsep ? { type: e.jsep.type } : undefined })}`);
     const p = e.transaction ? this.#pending.get(e.transaction) : undefined;
     if (p && !(e.janus === 'ack' && p.untilEvent)) {
       this.#pending.delete(e.transaction!);
@@ -79,9 +81,11 @@ export class JanusSession {
     return h;
   }
 
+  /** Destroys the session and closes the WebSocket (once; later calls do nothing). */
   async destroy(): Promise<void> {
     if (this.#keepalive) clearInterval(this.#keepalive);
     this.#keepalive = null;
+    if (this.#ws.readyState !== WebSocket.OPEN) return;
     await this.request({ janus: 'destroy', session_id: this.#id }).catch(() => {});
     this.#ws.close();
   }

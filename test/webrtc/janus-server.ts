@@ -8,6 +8,8 @@
  * Janus only their candidates on that same address: the packets go from this machine to itself
  * and never leave it (the kernel delivers them locally), and every connection is ICE + DTLS
  * authenticated.
+ *
+ * Janus is stopped by its PID: by stop(), or by a watchdog process if this one dies first.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -156,10 +158,19 @@ room-${room}: {
   janus.stdout!.on('data', keep);
   janus.stderr!.on('data', keep);
   const exited = new Promise<void>((resolve) => janus.once('exit', () => resolve()));
+  // If this process dies without stop() (a test runner killing a timed-out file, say), a watchdog
+  // stops Janus by its PID and removes the folder: it waits on a pipe from this process, which
+  // closes when this process goes. stop() ends the watchdog first, by its PID.
+  const watchdog = spawn('sh', ['-c', `read _; kill -TERM ${janus.pid}; i=0; while kill -0 ${janus.pid} 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; kill -0 ${janus.pid} 2>/dev/null && kill -KILL ${janus.pid}; rm -rf '${folder}'`], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  watchdog.unref();
+  (watchdog.stdin as unknown as { unref?: () => void }).unref?.();
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    if (watchdog.exitCode === null && watchdog.signalCode === null) process.kill(watchdog.pid!, 'SIGKILL');
     if (janus.exitCode === null && janus.signalCode === null) {
       process.kill(janus.pid!, 'SIGTERM');
       const timer = setTimeout(() => janus.exitCode === null && janus.signalCode === null && process.kill(janus.pid!, 'SIGKILL'), 5000);

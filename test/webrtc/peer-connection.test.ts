@@ -197,6 +197,67 @@ describe('RTCPeerConnection media', { skip: skipNoEngine }, () => {
     }
   });
 
+  test('a remote offer that stops sending mutes the track and takes it out of its stream at once; sending again unmutes it; a rejected section ends it', async () => {
+    const { stream, done } = await media({ video: true });
+    const p = pair();
+    try {
+      const tx = p.pc1.addTransceiver(stream.getVideoTracks()[0]!, { direction: 'sendonly', streams: [stream] });
+      const streamsSeen: MediaStream[] = [];
+      p.pc2.addEventListener('track', (e) => streamsSeen.push(...(e as unknown as { streams: MediaStream[] }).streams));
+      await connect(p.pc1, p.pc2);
+      const video = await p.nthTrack(1);
+      await until(video, (pic) => pic.counter !== null);
+      const remoteStream = streamsSeen[0]!;
+      assert.deepEqual(remoteStream.getTracks(), [video]);
+      const events: string[] = [];
+      for (const type of ['mute', 'unmute', 'ended']) video.addEventListener(type, () => events.push(type));
+      remoteStream.addEventListener('removetrack', () => events.push('removetrack'));
+      remoteStream.addEventListener('addtrack', () => events.push('addtrack'));
+
+      // The sender goes inactive (what an SFU does when a publisher leaves): the offer alone mutes.
+      tx.direction = 'inactive';
+      const offer = await p.pc1.createOffer();
+      await p.pc1.setLocalDescription(offer);
+      await p.pc2.setRemoteDescription(offer);
+      assert.equal(video.muted, true, 'muted by setRemoteDescription(offer)');
+      assert.equal(video.readyState, 'live', 'an inactive section does not stop the transceiver');
+      assert.deepEqual(remoteStream.getTracks(), []);
+      await new Promise((r) => setTimeout(r, 0));
+      assert.deepEqual(events, ['mute', 'removetrack']);
+      const answer = await p.pc2.createAnswer();
+      await p.pc2.setLocalDescription(answer);
+      await p.pc1.setRemoteDescription(answer);
+      // Nothing more arrives, nothing unmutes.
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(video.muted, true);
+
+      // Sending again: the same track comes back in the same stream and unmutes with the first frame.
+      tx.direction = 'sendonly';
+      const unmuted = new Promise((r) => video.addEventListener('unmute', r, { once: true }));
+      await negotiate(p.pc1, p.pc2);
+      await unmuted;
+      assert.equal(p.pc2.getReceivers()[0]!.track, video);
+      assert.deepEqual(remoteStream.getTracks(), [video], 'the stream of the same id is the same object');
+      const again = await until(video, (pic) => pic.counter !== null);
+      assert.ok(again.length === 3);
+      assert.deepEqual(events, ['mute', 'removetrack', 'addtrack', 'unmute']);
+
+      // A rejected section (port 0): the transceiver stops at setRemoteDescription, the track ends.
+      tx.stop();
+      const offer2 = await p.pc1.createOffer();
+      assert.match((offer2 as { sdp: string }).sdp, /^m=video 0 /m);
+      await p.pc1.setLocalDescription(offer2);
+      await p.pc2.setRemoteDescription(offer2);
+      // The track ends in a task queued by setRemoteDescription, with an `ended` event.
+      await new Promise((r) => setTimeout(r, 0));
+      assert.equal(video.readyState, 'ended');
+      assert.equal(events.at(-1), 'ended');
+    } finally {
+      p.close();
+      done();
+    }
+  });
+
   test('lists, addTransceiver, replaceTrack on a kind-only transceiver, parameters and stats', async () => {
     const { stream, done } = await media({ audio: true, video: true });
     const p = pair();
