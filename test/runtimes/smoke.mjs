@@ -1,6 +1,6 @@
 // Smoke suite for one JavaScript runtime: Node, Deno (`deno run -A`) or Bun, run as
 //
-//   <runtime> test/runtimes/smoke.mjs
+//   <runtime> test/runtimes/smoke.mjs [name filter ...]
 //
 // from the package root after a build. It uses only the built package, through its published
 // entry points ('mediacapture' and 'mediacapture/polyfill', resolved by the package's own name
@@ -405,9 +405,12 @@ async function runCheck({ name, fn }) {
   }
 }
 
+// Arguments, if any, pick the checks whose names contain one of them (for debugging one check).
+const filters = process.argv.slice(2);
+const selected = filters.length ? checks.filter((c) => filters.some((f) => c.name.includes(f))) : checks;
 console.log(`mediacapture smoke suite on ${runtime}`);
 const results = [];
-for (const c of checks) {
+for (const c of selected) {
   const r = await runCheck(c);
   results.push(r);
   const tail = r.status === 'pass' ? '' : `: ${r.reason}`;
