@@ -109,6 +109,21 @@ check('polyfill: navigator.mediaDevices.getUserMedia through mediacapture/polyfi
   for (const t of stream.getTracks()) assert(t.readyState === 'ended', `${t.kind} track still ${t.readyState} after stop()`);
 });
 
+check('CommonJS entry: require("mediacapture") gives a working copy', async () => {
+  const { createRequire } = await import('node:module');
+  const cjs = createRequire(import.meta.url)('mediacapture');
+  assert(typeof cjs.createMediaDevices === 'function', 'no createMediaDevices in the CommonJS build');
+  const { mediaDevices } = cjs.createMediaDevices({ devices: devicesConfig });
+  const stream = await mediaDevices.getUserMedia({ video: { width: { exact: 320 }, height: { exact: 240 } } });
+  try {
+    assert(stream instanceof cjs.MediaStream, 'not the CommonJS MediaStream');
+    const s = stream.getVideoTracks()[0].getSettings();
+    assert(s.width === 320 && s.height === 240, `settings ${s.width}x${s.height}`);
+  } finally {
+    stopAll(stream);
+  }
+});
+
 check('getUserMedia: audio + video with resolution and frameRate constraints', async () => {
   const { mediaDevices } = createMediaDevices({ devices: devicesConfig });
   const stream = await mediaDevices.getUserMedia({
@@ -421,5 +436,5 @@ const count = (s) => results.filter((r) => r.status === s).length;
 const failed = count('fail');
 // Worded unlike a test runner's closing line, so that nothing mistakes it for the suite's total.
 console.log(`smoke checks on ${runtime}: pass ${count('pass')}, fail ${failed}, skip ${count('skip')}`);
-console.log(`SMOKE-RESULT ${JSON.stringify({ runtime, results: results.map(({ stack, ...r }) => r) })}`);
+console.log(`SMOKE-RESULT ${JSON.stringify({ runtime, selected: selected.length, results: results.map(({ stack, ...r }) => r) })}`);
 process.exitCode = failed > 0 ? 1 : 0;
