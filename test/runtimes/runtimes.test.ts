@@ -10,15 +10,15 @@
  *   node_modules/@deno/linux-x64-glibc/deno
  *   node_modules/@oven/bun-linux-x64/bin/bun  (or bun-linux-x64-baseline)
  *
- * Deno and Bun are also taken from PATH. Each check the smoke suite reports is a subtest: a
+ * Deno and Bun are also taken from PATH; Deno runs with an empty DENO_DIR. Each check the smoke suite reports is a subtest: a
  * check it skipped (a limitation of that runtime, reason given) is a skipped subtest, never a
  * pass. A runtime that is not installed is one skipped test, with the reason printed.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -49,6 +49,8 @@ interface Runtime {
   args: string[];
   /** What the smoke suite must report itself running on ("node 22.", "deno ", "bun "). */
   expect: string;
+  /** Runs with an empty DENO_DIR of its own (see runSmoke). */
+  coldDenoCache?: boolean;
 }
 
 interface Missing {
@@ -114,7 +116,7 @@ function addOther(label: string, candidates: (string | null)[], args: string[], 
       missing.push({ label, reason: `${bin} is there but does not run on this machine` });
       return;
     }
-    found.push({ label, command: bin, args, expect });
+    found.push({ label, command: bin, args, expect, coldDenoCache: label === 'Deno' });
     return;
   }
   missing.push({ label, reason: `not on PATH and no ${pkg} ${where}` });
@@ -144,7 +146,15 @@ interface SmokeRun {
 /** Runs the smoke suite; kills its process group (by pid) if it has not ended in time. */
 function runSmoke(rt: Runtime): Promise<SmokeRun> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, NODE_OPTIONS: '', NO_COLOR: '1', FORCE_COLOR: '0' };
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', NO_COLOR: '1', FORCE_COLOR: '0' };
+    // Deno with a cold cache loads a worker's modules slowly enough to expose message ordering
+    // that a warm one hides (the render and decoding threads once lost their first message):
+    // every run starts with an empty cache of its own, removed afterwards.
+    const denoDir = rt.coldDenoCache ? mkdtempSync(join(tmpdir(), 'mediacapture-deno-')) : null;
+    if (denoDir) env['DENO_DIR'] = denoDir;
+    const cleanup = (): void => {
+      if (denoDir) rmSync(denoDir, { recursive: true, force: true });
+    };
     const child = spawn(rt.command, [...rt.args, smoke], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let out = '';
     let killed = false;
@@ -160,10 +170,12 @@ function runSmoke(rt: Runtime): Promise<SmokeRun> {
     }, SMOKE_TIMEOUT_MS);
     child.on('error', (e) => {
       clearTimeout(timer);
+      cleanup();
       reject(e);
     });
     child.on('close', (code) => {
       clearTimeout(timer);
+      cleanup();
       resolve({ code, killed, out });
     });
   });

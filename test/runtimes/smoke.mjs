@@ -402,6 +402,47 @@ check('AudioContext: createMediaStreamSource(getUserMedia stream) -> AnalyserNod
   assert(ctx.state === 'closed', `state after close ${ctx.state}`);
 });
 
+check('AudioWorklet: a processor from a data: URL, offline and on the render thread', async () => {
+  const { AudioWorkletNode } = mc;
+  const source = `registerProcessor('times3', class extends AudioWorkletProcessor {
+    process(inputs, outputs) {
+      const i = inputs[0], o = outputs[0];
+      for (let c = 0; c < o.length; c++) for (let k = 0; k < o[c].length; k++) o[c][k] = (i[c] ? i[c][k] : 0) * 3;
+      return true;
+    }
+  });`;
+  const url = `data:text/javascript,${encodeURIComponent(source)}`;
+  const build = async (ctx) => {
+    await ctx.audioWorklet.addModule(url);
+    const c = ctx.createConstantSource();
+    c.offset.value = 0.1;
+    const node = new AudioWorkletNode(ctx, 'times3');
+    c.connect(node);
+    c.start();
+    return node;
+  };
+  const offline = new OfflineAudioContext({ numberOfChannels: 1, length: 512, sampleRate: 48000 });
+  (await build(offline)).connect(offline.destination);
+  const rendered = (await offline.startRendering()).getChannelData(0);
+  for (const i of [0, 128, 511]) near(rendered[i], 0.3, 1e-6, `offline sample ${i}`);
+  const ctx = new AudioContext({ sampleRate: 48000 });
+  try {
+    const analyser = new AnalyserNode(ctx, { fftSize: 256 });
+    (await build(ctx)).connect(analyser);
+    await ctx.resume();
+    const wave = new Float32Array(analyser.fftSize);
+    const deadline = Date.now() + 5000;
+    do {
+      await sleep(50);
+      analyser.getFloatTimeDomainData(wave);
+    } while (Date.now() < deadline && !(Math.abs(wave[0] - 0.3) < 1e-6 && Math.abs(wave[255] - 0.3) < 1e-6));
+    near(wave[0], 0.3, 1e-6, 'realtime sample 0');
+    near(wave[255], 0.3, 1e-6, 'realtime sample 255');
+  } finally {
+    await ctx.close();
+  }
+});
+
 async function runCheck({ name, fn }) {
   let timer;
   const timeout = new Promise((_, reject) => {
