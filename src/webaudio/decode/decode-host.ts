@@ -13,7 +13,7 @@
 import { srcUrl } from '../../self-url.js';
 import { Worker } from 'node:worker_threads';
 import type { DecodeJobResult } from './decode-job.js';
-import type { DecodeReply, DecodeRequest } from './protocol.js';
+import type { DecodeReady, DecodeReply, DecodeRequest } from './protocol.js';
 
 /** How long an idle decoding thread is kept for the next call. */
 const IDLE_MS = 2000;
@@ -36,12 +36,24 @@ class DecodeThread {
   readonly jobs = new Map<number, Job>();
   #idle: NodeJS.Timeout | null = null;
   dead = false;
+  /**
+   * Requests held until the thread's module has loaded and says it is ready: Deno drops a
+   * message that reaches parentPort before a listener is attached (Node queues it), and the
+   * entry attaches its listener only once the dynamic import() of the module has finished.
+   */
+  #pending: { request: DecodeRequest; bytes: ArrayBuffer }[] | null = [];
 
   constructor(entry: string) {
     // Started from a one-line script, as the render threads are (inherited --input-type flags).
     this.worker = new Worker(`import(${JSON.stringify(entry)});`, { eval: true });
     this.worker.unref();
-    this.worker.on('message', (m: DecodeReply) => {
+    this.worker.on('message', (m: DecodeReply | DecodeReady) => {
+      if ('ready' in m) {
+        const pending = this.#pending ?? [];
+        this.#pending = null;
+        for (const p of pending) this.worker.postMessage(p.request, [p.bytes]);
+        return;
+      }
       const job = this.jobs.get(m.id);
       if (!job) return;
       this.#finish(m.id, job);
@@ -65,7 +77,8 @@ class DecodeThread {
       }
       this.jobs.set(id, { resolve, reject, timer });
       const request: DecodeRequest = { id, bytes, rate };
-      this.worker.postMessage(request, [bytes]);
+      if (this.#pending !== null) this.#pending.push({ request, bytes });
+      else this.worker.postMessage(request, [bytes]);
     });
   }
 

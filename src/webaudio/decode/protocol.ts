@@ -5,6 +5,11 @@ export interface DecodeRequest {
   rate: number;
 }
 
+/** Sent once by the thread when it listens for requests (Deno drops what arrives before that). */
+export interface DecodeReady {
+  ready: true;
+}
+
 export type DecodeReply =
   | { id: number; ok: true; channels: Float32Array[]; format: string; warnings: string[] }
   | { id: number; ok: false; message: string };

@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { runDecodeJob } from './decode-job.js';
-import type { DecodeReply, DecodeRequest } from './protocol.js';
+import type { DecodeReady, DecodeReply, DecodeRequest } from './protocol.js';
 
 // The decoder libraries also print what they report to the console; the reports reach the
 // caller as the result's warnings (a MediacaptureDecodeWarning) or the EncodingError instead.
@@ -25,3 +25,5 @@ port.on('message', (m: DecodeRequest) => {
     },
   );
 });
+// The host holds its requests until this arrives (see DecodeThread in decode-host.ts).
+port.postMessage({ ready: true } satisfies DecodeReady);

@@ -32,6 +32,13 @@ class RenderThread {
   readonly links = new Set<RenderLink>();
   #idle: NodeJS.Timeout | null = null;
   dead = false;
+  /**
+   * Messages for the thread, held until its module has loaded and says 'ready'. Node queues
+   * what is posted before the worker listens, but Deno drops a message that reaches parentPort
+   * before a listener is attached, which happens here: the entry is a dynamic import() of the
+   * module that attaches it (slow the first time, while Deno fills its caches).
+   */
+  #pending: { m: unknown; transfer: TransferListItem[] }[] | null = [];
 
   constructor(onGone: (t: RenderThread) => void) {
     // The worker inherits the parent's flags (Node leaves out those a worker cannot take, and
@@ -40,6 +47,16 @@ class RenderThread {
     // --input-type=module -e …`), which is valid for a script.
     const entry = srcUrl('./webaudio/render/worker.js').href;
     this.worker = new Worker(`import(${JSON.stringify(entry)});`, { eval: true });
+    // Listening before unref(): Node refs a worker's port when its first 'message' listener is
+    // added, so one added after unref() would keep the process alive.
+    const onReady = (m: { t?: string }): void => {
+      if (m?.t !== 'ready' || this.#pending === null) return;
+      this.worker.off('message', onReady);
+      const pending = this.#pending;
+      this.#pending = null;
+      for (const p of pending) this.worker.postMessage(p.m, p.transfer);
+    };
+    this.worker.on('message', onReady);
     this.worker.unref();
     const gone = (reason: string): void => {
       if (this.dead) return;
@@ -56,7 +73,9 @@ class RenderThread {
   attach(link: RenderLink, init: WorkerInit, port: MessagePort): void {
     this.#cancelIdle();
     this.links.add(link);
-    this.worker.postMessage({ t: 'attach', init, port }, [port]);
+    const m = { t: 'attach', init, port };
+    if (this.#pending !== null) this.#pending.push({ m, transfer: [port] });
+    else this.worker.postMessage(m, [port]);
   }
 
   detach(link: RenderLink): void {

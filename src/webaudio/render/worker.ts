@@ -186,3 +186,5 @@ class Session {
 parentPort!.on('message', (m: { t: 'attach'; init: WorkerInit; port: MessagePort }) => {
   if (m.t === 'attach') new Session(m.port, m.init);
 });
+// The host holds its messages until this arrives (see RenderThread in render-host.ts).
+parentPort!.postMessage({ t: 'ready' });
