@@ -1,26 +1,16 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, unlinkSync } from 'node:fs';
+import { writeFileSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installPolyfill } from '../../src/install-polyfill.js';
 import { MediaStream } from '../../src/stream/media-stream.js';
 import { MediaDevices } from '../../src/devices/media-devices.js';
+import { packageRoot } from '../support/package-root.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** The package root holding this compiled test (where `mediacapture` resolves by self-reference). */
-function packageRoot(): string {
-  let dir = here;
-  for (;;) {
-    const pj = join(dir, 'package.json');
-    if (existsSync(pj) && (JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'mediacapture') return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('package.json of mediacapture not found above the test');
-    dir = up;
-  }
-}
 
 interface RunResult {
   code: number | null;

@@ -14,20 +14,9 @@ import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../support/package-root.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 
-function packageRoot(): string {
-  let dir = here;
-  for (;;) {
-    const pj = join(dir, 'package.json');
-    if (existsSync(pj) && (JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'mediacapture') return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('package.json of mediacapture not found above the test');
-    dir = up;
-  }
-}
 
 const root = packageRoot();
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files: string[]; dependencies?: Record<string, string> };

@@ -17,23 +17,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter, join } from 'node:path';
+import { packageRoot } from '../support/package-root.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 
-function packageRoot(): string {
-  let dir = here;
-  for (;;) {
-    const pj = join(dir, 'package.json');
-    if (existsSync(pj) && (JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'mediacapture') return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('package.json of mediacapture not found above the test');
-    dir = up;
-  }
-}
 
 const root = packageRoot();
 const smoke = join(root, 'test', 'runtimes', 'smoke.mjs');
