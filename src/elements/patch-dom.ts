@@ -101,6 +101,12 @@ function originalGet(self: object, original: Desc): unknown {
   return original?.get ? original.get.call(self) : undefined;
 }
 
+/** The Event interface of the window that owns `el` (el.ownerDocument.defaultView), if any. */
+function realmEvent(el: object): (new (type: string) => Event) | undefined {
+  const view = (el as { ownerDocument?: { defaultView?: { Event?: unknown } | null } }).ownerDocument?.defaultView;
+  return typeof view?.Event === 'function' ? (view.Event as new (type: string) => Event) : undefined;
+}
+
 /** Adds srcObject playback to window.HTMLMediaElement / HTMLVideoElement. Idempotent. */
 export function patchMediaElements(window: WindowLike): boolean {
   const Media = window.HTMLMediaElement;
@@ -119,7 +125,9 @@ export function patchMediaElements(window: WindowLike): boolean {
       target,
       {
         autoplay: () => (typeof target.hasAttribute === 'function' ? target.hasAttribute('autoplay') : Boolean(target.autoplay)),
-        makeEvent: (type) => new EventCtor(type),
+        // The element's own realm's Event: a DOM's dispatchEvent takes only its own events, and the
+        // window patched here may expose another realm's Event (Node's, under a global-jsdom setup).
+        makeEvent: (type) => new (realmEvent(el) ?? EventCtor)(type),
       },
       isVideo,
     );
@@ -160,6 +168,8 @@ export function patchMediaElements(window: WindowLike): boolean {
     return undefined;
   });
   defineMethod(proto, 'captureStream', function () {
+    // WebIDL operation steps: `this` must implement HTMLMediaElement.
+    if (!(this instanceof Media)) throw new TypeError("captureStream: 'this' is not an HTMLMediaElement");
     return captureStream(stateFor(this));
   });
   const getters: Record<string, (s: ElementState) => unknown> = {
