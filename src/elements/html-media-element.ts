@@ -6,6 +6,7 @@
  * HTMLMediaElement itself is not constructible. Only srcObject is a media source here: `src`
  * reflects its value but loads nothing.
  */
+import { playbackQuality, type VideoPlaybackQuality } from './video-playback-quality.js';
 import { defineEventHandler, double as toDouble, boolean as toBoolean, exposeMembers, illegalInvocation, toStringTag, usvString } from '../webidl/index.js';
 import type { MediaStream } from '../stream/media-stream.js';
 import {
@@ -357,9 +358,14 @@ export class HTMLVideoElement extends HTMLMediaElement {
     vx(this, 'cancelVideoFrameCallback');
     cancelVideoFrameCallback(elementStateOf(this)!, Number(handle) >>> 0);
   }
+  /** media-playback-quality#dom-htmlvideoelement-getvideoplaybackquality */
+  getVideoPlaybackQuality(): VideoPlaybackQuality {
+    vx(this, 'getVideoPlaybackQuality');
+    return playbackQuality(elementStateOf(this)!.presentedFrames);
+  }
 }
 toStringTag(HTMLVideoElement, 'HTMLVideoElement');
-exposeMembers(HTMLVideoElement, ['width', 'height', 'videoWidth', 'videoHeight', 'poster', 'playsInline', 'requestVideoFrameCallback', 'cancelVideoFrameCallback']);
+exposeMembers(HTMLVideoElement, ['width', 'height', 'videoWidth', 'videoHeight', 'poster', 'playsInline', 'requestVideoFrameCallback', 'cancelVideoFrameCallback', 'getVideoPlaybackQuality']);
 
 export class HTMLAudioElement extends HTMLMediaElement {
   constructor() {

@@ -8,3 +8,4 @@ export { installElements } from './install.js';
 export type { InstallElementsOptions } from './install.js';
 export { patchMediaElements, patchCanvasElements, patchCanvasLibrary } from './patch-dom.js';
 export type { CanvasLibraryLike, WindowLike } from './patch-dom.js';
+export { VideoPlaybackQuality } from './video-playback-quality.js';

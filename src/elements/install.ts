@@ -15,6 +15,7 @@ import type { Clock } from '../media/clock.js';
 import './image-sources.js';
 import { HTMLMediaElement, HTMLVideoElement, HTMLAudioElement, MediaError, TimeRanges } from './html-media-element.js';
 import { CanvasCaptureMediaStreamTrack, setCanvasCaptureClock } from './canvas-capture-media-stream-track.js';
+import { VideoPlaybackQuality } from './video-playback-quality.js';
 import { patchMediaElements, patchCanvasElements, patchCanvasLibrary, type CanvasLibraryLike, type WindowLike } from './patch-dom.js';
 import { MediaStream } from '../stream/media-stream.js';
 import { MediaStreamTrack } from '../stream/media-stream-track.js';
@@ -41,6 +42,7 @@ export const ELEMENT_INTERFACES: Record<string, unknown> = {
   MediaError,
   TimeRanges,
   CanvasCaptureMediaStreamTrack,
+  VideoPlaybackQuality,
 };
 
 function define(target: object, name: string, value: unknown, replace: boolean): void {
@@ -61,6 +63,7 @@ export function installElements(options: InstallElementsOptions = {}): void {
     for (const [name, value] of Object.entries(ELEMENT_INTERFACES)) define(globalThis, name, value, options.replace ?? false);
   }
   define(win, 'CanvasCaptureMediaStreamTrack', CanvasCaptureMediaStreamTrack, false);
+  define(win, 'VideoPlaybackQuality', VideoPlaybackQuality, false);
   if (options.window !== undefined && win !== (globalThis as unknown)) {
     for (const [name, value] of Object.entries({ MediaStream, MediaStreamTrack, MediaStreamTrackEvent, OverconstrainedError, VideoFrame })) define(win, name, value, false);
     const ours = (globalThis as { navigator?: { mediaDevices?: unknown } }).navigator?.mediaDevices;

@@ -7,6 +7,7 @@
  * "not implemented" play() for `src` URLs, say); once srcObject is set, the element follows
  * media-element-core.ts.
  */
+import { playbackQuality } from './video-playback-quality.js';
 import {
   createElementState,
   elementStateOf,
@@ -216,6 +217,9 @@ export function patchMediaElements(window: WindowLike): boolean {
     });
     defineMethod(vp, 'cancelVideoFrameCallback', function (_original, handle) {
       cancelVideoFrameCallback(stateFor(this), Number(handle) >>> 0);
+    });
+    defineMethod(vp, 'getVideoPlaybackQuality', function () {
+      return playbackQuality(stateFor(this).presentedFrames);
     });
     markPatched(vp);
   }

@@ -54,6 +54,13 @@ describe('jsdom elements with the polyfill', () => {
     assert.equal(video.paused, false);
     assert.equal(video.readyState, window.HTMLMediaElement.HAVE_ENOUGH_DATA);
     assert.deepEqual([video.videoWidth, video.videoHeight], [320, 240]);
+    // The patched element reports its presented frames (jsdom has no getVideoPlaybackQuality).
+    const presented = video.getVideoPlaybackQuality().totalVideoFrames;
+    assert.ok(presented >= 1);
+    clock.advance(1000 / 30);
+    await ticks();
+    assert.equal(video.getVideoPlaybackQuality().totalVideoFrames, presented + 1);
+    assert.equal(video.getVideoPlaybackQuality().droppedVideoFrames, 0);
 
     const ctx = canvas.getContext('2d')!;
     ctx.drawImage(video, 0, 0, canvas.width, canvas.height);

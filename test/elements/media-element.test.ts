@@ -175,6 +175,31 @@ describe('HTMLVideoElement playing a MediaStream', () => {
     controller.unload();
   });
 
+  test('getVideoPlaybackQuality counts the presented frames, drops none, and is a fresh snapshot each call', async () => {
+    const { clock, stream, controller } = await camera({ width: 320, height: 240, frameRate: 30 });
+    const v = new HTMLVideoElement();
+    const before = v.getVideoPlaybackQuality();
+    assert.equal(before.totalVideoFrames, 0);
+    v.srcObject = stream;
+    void v.play();
+    await ticks();
+    const start = v.getVideoPlaybackQuality().totalVideoFrames;
+    for (let i = 0; i < 10; i++) {
+      clock.advance(1000 / 30);
+      await ticks();
+    }
+    const q = v.getVideoPlaybackQuality();
+    assert.equal(q.totalVideoFrames - start, 10, 'one presented frame per period');
+    assert.equal(q.droppedVideoFrames, 0);
+    assert.equal(q.corruptedVideoFrames, 0);
+    assert.notEqual(q, v.getVideoPlaybackQuality());
+    assert.ok(q.creationTime >= before.creationTime);
+    assert.equal(Object.prototype.toString.call(q), '[object VideoPlaybackQuality]');
+    assert.throws(() => Reflect.get(Object.getPrototypeOf(q), 'totalVideoFrames', {}), TypeError);
+    assert.throws(() => new (q.constructor as new () => unknown)(), TypeError);
+    controller.unload();
+  });
+
   test('requestVideoFrameCallback runs once per presented frame with its metadata; cancel works', async () => {
     const { clock, stream, controller, track } = await camera({ width: 640, height: 480 });
     const v = new HTMLVideoElement();
