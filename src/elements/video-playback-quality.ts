@@ -4,15 +4,10 @@
  * presented (none is late against a clock here), so droppedVideoFrames and the deprecated
  * corruptedVideoFrames stay 0 and totalVideoFrames counts the presented frames.
  */
-import { INTERNAL, exposeMembers, toStringTag } from '../webidl/index.js';
+import { INTERNAL, brand, exposeMembers, toStringTag } from '../webidl/index.js';
 
 const slots = new WeakMap<object, { creationTime: number; dropped: number; total: number }>();
-
-function slotsOf(q: unknown, name: string): { creationTime: number; dropped: number; total: number } {
-  const s = slots.get(q as object);
-  if (!s) throw new TypeError(`Failed to read the '${name}' property from 'VideoPlaybackQuality': Illegal invocation`);
-  return s;
-}
+const IFACE = 'VideoPlaybackQuality';
 
 export class VideoPlaybackQuality {
   /** Made by getVideoPlaybackQuality() only; the interface has no constructor. */
@@ -21,21 +16,21 @@ export class VideoPlaybackQuality {
     slots.set(this, { creationTime, dropped, total });
   }
   get creationTime(): number {
-    return slotsOf(this, 'creationTime').creationTime;
+    return brand(slots, this, IFACE, 'creationTime').creationTime;
   }
   get droppedVideoFrames(): number {
-    return slotsOf(this, 'droppedVideoFrames').dropped;
+    return brand(slots, this, IFACE, 'droppedVideoFrames').dropped;
   }
   get totalVideoFrames(): number {
-    return slotsOf(this, 'totalVideoFrames').total;
+    return brand(slots, this, IFACE, 'totalVideoFrames').total;
   }
   /** Deprecated in the spec, still exposed by browsers. */
   get corruptedVideoFrames(): number {
-    slotsOf(this, 'corruptedVideoFrames');
+    brand(slots, this, IFACE, 'corruptedVideoFrames');
     return 0;
   }
 }
-toStringTag(VideoPlaybackQuality, 'VideoPlaybackQuality');
+toStringTag(VideoPlaybackQuality, IFACE);
 exposeMembers(VideoPlaybackQuality, ['creationTime', 'droppedVideoFrames', 'totalVideoFrames', 'corruptedVideoFrames']);
 
 /** media-playback-quality#dom-htmlvideoelement-getvideoplaybackquality */

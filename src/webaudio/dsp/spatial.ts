@@ -21,7 +21,7 @@ export interface SpatialSettings {
 /**
  * One frame's positions and orientations: the panner's (px..pz, ox..oz) and the listener's
  * (lx..lz position, fx..fz forward, ux..uz up). Results land in `azimuth`, `elevation`,
- * `distance`; `coneGain()`/`distanceGain()` read them.
+ * `distance`; `updateGain()` reads them.
  */
 /** Slots of SpatialFrame.v (a typed array, so per-frame stores never box a double). */
 export const F_PX = 0;
@@ -44,7 +44,7 @@ export const F_ELEVATION = 16;
 export const F_DISTANCE = 17;
 export const F_CONE_GAIN = 18;
 export const F_DISTANCE_GAIN = 19;
-/** coneGain x distanceGain, written by updateGain(). */
+/** Cone gain x distance gain, written by updateGain(). */
 export const F_GAIN = 20;
 
 export class SpatialFrame {
@@ -133,14 +133,9 @@ export class SpatialFrame {
    * webaudio#Spatialization-sound-cones. The spec's pseudo-code takes the angle against
    * `sourcePosition.diff(listenerPosition)`, but names it "sourceToListener" and describes a source
    * "pointing directly at the listener" as the loud case; the vector from the source to the
-   * listener (listener - source) is used here, as browsers do.
+   * listener (listener - source) is used here, as browsers do. The result goes to
+   * v[F_CONE_GAIN], so no double crosses a call (V8 would box it).
    */
-  coneGain(s: SpatialSettings): number {
-    this.#writeConeGain(s);
-    return this.v[F_CONE_GAIN]!;
-  }
-
-  /** coneGain() into v[F_CONE_GAIN]: per-frame callers pass no double across a call (V8 would box it). */
   #writeConeGain(s: SpatialSettings): void {
     const v = this.v;
     const ox = v[F_OX]!;
@@ -162,19 +157,13 @@ export class SpatialFrame {
     if (absAngle <= absInner) v[F_CONE_GAIN] = 1;
     else if (absAngle >= absOuter) v[F_CONE_GAIN] = s.coneOuterGain;
     else {
-    // Between the cones: x goes 0 -> 1 from inner to outer.
+      // Between the cones: x goes 0 -> 1 from inner to outer.
       const x = (absAngle - absInner) / (absOuter - absInner);
       v[F_CONE_GAIN] = 1 - x + s.coneOuterGain * x;
     }
   }
 
-  /** webaudio#enumdef-distancemodeltype, with rolloffFactor clamped to its nominal range. */
-  distanceGain(s: SpatialSettings): number {
-    this.#writeDistanceGain(s);
-    return this.v[F_DISTANCE_GAIN]!;
-  }
-
-  /** coneGain() x distanceGain() into v[F_GAIN], for the per-frame path (nothing boxed). */
+  /** Cone gain x distance gain into v[F_GAIN] (results in `v`, so nothing is boxed). */
   updateGain(s: SpatialSettings): void {
     this.#writeConeGain(s);
     this.#writeDistanceGain(s);
@@ -182,6 +171,7 @@ export class SpatialFrame {
     v[F_GAIN] = v[F_CONE_GAIN]! * v[F_DISTANCE_GAIN]!;
   }
 
+  /** webaudio#enumdef-distancemodeltype, with rolloffFactor clamped to its nominal range. */
   #writeDistanceGain(s: SpatialSettings): void {
     const v = this.v;
     const d = v[F_DISTANCE]!;

@@ -389,7 +389,8 @@ class PannerProcessor implements AudioProcessor {
     h.setDirection(f.azimuth, f.elevation);
     if (input.silent) h.process(null, null, outL, outR, qs);
     else h.process(input.channels[0]!, input.numberOfChannels >= 2 ? input.channels[1]! : null, outL, outR, qs);
-    const total = f.coneGain(s) * f.distanceGain(s);
+    f.updateGain(s);
+    const total = f.v[F_GAIN]!;
     if (total !== 1) {
       for (let i = 0; i < qs; i++) {
         outL[i]! *= total;
