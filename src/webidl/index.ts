@@ -159,13 +159,29 @@ export function brand<S>(slots: WeakMap<object, S>, self: unknown, iface: string
 /** Sets Symbol.toStringTag on a class prototype as WebIDL does (non-writable, configurable). */
 export function toStringTag(ctor: { prototype: object }, name: string): void {
   Object.defineProperty(ctor.prototype, Symbol.toStringTag, { value: name, writable: false, enumerable: false, configurable: true });
-  const n = IDL_LENGTHS[name]?.['constructor'];
+  const n = constructorLength(name);
   if (n !== undefined) Object.defineProperty(ctor, 'length', { value: n, configurable: true });
+}
+
+/** The IDL `length` of `iface`'s operation `member`, if the IDL lists it (own keys only). */
+function idlMemberLength(iface: string, member: string): number | undefined {
+  const lengths = Object.hasOwn(IDL_LENGTHS, iface) ? IDL_LENGTHS[iface] : undefined;
+  return lengths !== undefined && Object.hasOwn(lengths, member) ? lengths[member] : undefined;
+}
+
+/**
+ * webidl#es-interface-call: the interface object's `length` is the shortest constructor
+ * overload's required argument count, and 0 for an interface declared without a constructor.
+ * Undefined for interfaces the IDL tables do not know.
+ */
+function constructorLength(iface: string): number | undefined {
+  if (!Object.hasOwn(IDL_LENGTHS, iface)) return undefined;
+  return idlMemberLength(iface, 'constructor') ?? 0;
 }
 
 /** Gives an operation installed by hand the `length` the IDL of `iface` gives it. */
 export function idlLength<F extends Function>(iface: string, name: string, fn: F): F {
-  const n = IDL_LENGTHS[iface]?.[name];
+  const n = idlMemberLength(iface, name);
   if (n !== undefined) Object.defineProperty(fn, 'length', { value: n, configurable: true });
   return fn;
 }
@@ -177,13 +193,14 @@ export function idlLength<F extends Function>(iface: string, name: string, fn: F
 export function exposeMembers(ctor: { prototype: object; name?: string }, names: readonly string[]): void {
   // webidl#es-operations: an operation's (and the constructor's) `length` is the number of
   // required arguments of its shortest overload, whatever the implementation declares.
-  const lengths = IDL_LENGTHS[ctor.name ?? ''];
-  if (lengths?.['constructor'] !== undefined) Object.defineProperty(ctor, 'length', { value: lengths['constructor'], configurable: true });
+  const iface = ctor.name ?? '';
+  const ctorLength = constructorLength(iface);
+  if (ctorLength !== undefined) Object.defineProperty(ctor, 'length', { value: ctorLength, configurable: true });
   for (const name of names) {
     const desc = Object.getOwnPropertyDescriptor(ctor.prototype, name);
     if (!desc) continue;
     Object.defineProperty(ctor.prototype, name, { ...desc, enumerable: true });
-    const n = lengths?.[name];
+    const n = idlMemberLength(iface, name);
     if (n !== undefined && typeof desc.value === 'function') Object.defineProperty(desc.value, 'length', { value: n, configurable: true });
   }
 }

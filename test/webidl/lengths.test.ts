@@ -28,3 +28,19 @@ test('attribute getters and setters carry the names browsers give them', () => {
   assert.equal(d.set!.name, 'set enabled');
   assert.equal(Object.getOwnPropertyDescriptor(mc.AudioParam.prototype, 'value')!.get!.name, 'get value');
 });
+
+test('an interface declared without a constructor has an interface object of length 0', () => {
+  // webidl#es-interface-call. Looking lengths up in a plain object once returned Object (the
+  // inherited `constructor` property) as the length of these interface objects.
+  let checked = 0;
+  for (const [iface, members] of Object.entries(IDL_LENGTHS)) {
+    if (Object.hasOwn(members, 'constructor')) continue;
+    const ctor = exported[iface];
+    if (typeof ctor !== 'function') continue;
+    checked++;
+    assert.equal(ctor.length, 0, `${iface}.length`);
+  }
+  assert.ok(checked >= 5, `only ${checked} interfaces checked`);
+  assert.equal(mc.MediaStreamTrack.length, 0);
+  assert.equal(mc.CanvasCaptureMediaStreamTrack.length, 0);
+});
