@@ -11,7 +11,11 @@ import { INTERNAL, brand, defineEventHandler, exposeMembers, float, illegalConst
 import { MediaEventTarget } from '../webidl/event-target.js';
 import { queueTask } from '../stream/tasks.js';
 
-export type AudioContextState = ContextState;
+/**
+ * webaudio#enumdef-audiocontextstate, the whole enum. The contexts here are never interrupted (no
+ * audio session takes the output away), so `state` is always one of ContextState's values.
+ */
+export type AudioContextState = ContextState | 'interrupted';
 
 interface ContextSlots {
   core: ContextCore;
