@@ -1,10 +1,13 @@
 /**
  * BlobEvent: the event of `dataavailable`. mediastream-recording#blobevent-section
  */
-import { Blob } from 'node:buffer';
+import { Blob as NodeBlob } from 'node:buffer';
 import { dictionary, domString, requiredMember, boolean as toBoolean, double, brand, toStringTag, exposeMembers, describe } from '../webidl/index.js';
 import type { EventInit } from '../webidl/dom-types.js';
 
+// `data` is typed with the global Blob: lib.dom's where the DOM lib is in use (what lib.dom's
+// BlobEvent has, so the two BlobEvent types assign both ways), @types/node's (node:buffer's)
+// otherwise. The value is node:buffer's Blob, or the global Blob a DOM installed (isBlob).
 interface BlobEventSlots {
   readonly data: Blob;
   readonly timecode: number;
@@ -18,7 +21,7 @@ export interface BlobEventInit extends EventInit {
 }
 
 function isBlob(value: unknown): value is Blob {
-  if (value instanceof Blob) return true;
+  if (value instanceof NodeBlob) return true;
   const G = (globalThis as { Blob?: new (...a: never[]) => object }).Blob;
   return typeof G === 'function' && value instanceof G;
 }

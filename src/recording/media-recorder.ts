@@ -378,7 +378,10 @@ export class MediaRecorder extends MediaEventTarget {
 
   /** mediastream-recording#fire-a-blob-event */
   #fireData(s: RecorderSlots, bytes: Uint8Array, timecode: number): void {
-    this.dispatchEvent(new BlobEvent('dataavailable', { data: new Blob([bytes], { type: s.blobType }), timecode }));
+    // The global Blob type (see BlobEvent) may be lib.dom's, which types bytes() and stream() a
+    // little differently from node:buffer's: the same object, typed as the event types it.
+    const data = new Blob([bytes], { type: s.blobType }) as unknown as globalThis.Blob;
+    this.dispatchEvent(new BlobEvent('dataavailable', { data, timecode }));
   }
 
   /** mediastream-recording#fire-an-error-event: an ErrorEvent whose error is a DOMException of `name`. */

@@ -7,7 +7,6 @@
  */
 import { test, describe, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { Blob } from 'node:buffer';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

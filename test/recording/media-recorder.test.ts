@@ -1,6 +1,5 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Blob } from 'node:buffer';
 import { MediaRecorder } from '../../src/recording/media-recorder.js';
 import { BlobEvent } from '../../src/recording/blob-event.js';
 import { ErrorEvent } from '../../src/webidl/error-event.js';
