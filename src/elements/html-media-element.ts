@@ -3,8 +3,9 @@
  * (plain Node): EventTargets with the media element IDL attributes and operations, playing a
  * MediaStream assigned to srcObject (mediacapture-main#mediastreams-in-media-elements). There is
  * no document, so `new HTMLVideoElement()` / `new HTMLAudioElement()` create elements directly;
- * HTMLMediaElement itself is not constructible. Only srcObject is a media source here: `src`
- * reflects its value but loads nothing.
+ * HTMLMediaElement itself is not constructible. `src` loads a media file (media-file.ts says which
+ * formats), resolved against the working directory; there is no document, so every resource is
+ * same-origin.
  */
 import { playbackQuality, type VideoPlaybackQuality } from './video-playback-quality.js';
 import { defineEventHandler, double as toDouble, boolean as toBoolean, exposeMembers, illegalInvocation, toStringTag, usvString } from '../webidl/index.js';
@@ -24,6 +25,8 @@ import {
   requestVideoFrameCallback,
   cancelVideoFrameCallback,
   captureStream,
+  seekTo,
+  canPlayType,
   NETWORK_EMPTY,
   NETWORK_IDLE,
   NETWORK_LOADING,
@@ -65,6 +68,8 @@ interface Extra {
   defaultMuted: boolean;
   volume: number;
   src: string;
+  /** Whether a src content attribute was ever set (an empty one fails to load, an absent one is nothing). */
+  hasSrc: boolean;
   loop: boolean;
   controls: boolean;
   crossOrigin: string | null;
@@ -113,9 +118,21 @@ export class HTMLMediaElement extends EventTarget {
     if (!constructing) throw new TypeError('Illegal constructor: create an HTMLVideoElement or HTMLAudioElement');
     constructing = false;
     super();
-    const extra: Extra = { autoplay: false, muted: false, defaultMuted: false, volume: 1, src: '', loop: false, controls: false, crossOrigin: null };
+    const extra: Extra = { autoplay: false, muted: false, defaultMuted: false, volume: 1, src: '', hasSrc: false, loop: false, controls: false, crossOrigin: null };
     extras.set(this, extra);
-    createElementState(this, { autoplay: () => extra.autoplay, makeEvent: (type) => new Event(type) }, this instanceof HTMLVideoElement);
+    createElementState(
+      this,
+      {
+        autoplay: () => extra.autoplay,
+        makeEvent: (type) => new Event(type),
+        src: () => (extra.hasSrc ? extra.src : null),
+        loop: () => extra.loop,
+        crossOrigin: () => extra.crossOrigin,
+        baseURL: () => null,
+        origin: () => null,
+      },
+      this instanceof HTMLVideoElement,
+    );
   }
 
   get srcObject(): unknown {
@@ -128,17 +145,21 @@ export class HTMLMediaElement extends EventTarget {
     return ex(this, 'src').src;
   }
   set src(value: string) {
-    ex(this, 'src').src = usvString(value, "Failed to set the 'src' property on 'HTMLMediaElement'");
+    const e = ex(this, 'src');
+    e.src = usvString(value, "Failed to set the 'src' property on 'HTMLMediaElement'");
+    e.hasSrc = true;
+    // html#location-of-the-media-resource: setting src runs the media element load algorithm.
+    mediaElementLoad(st(this, 'src'));
   }
   get currentSrc(): string {
-    st(this, 'currentSrc');
-    return '';
+    return st(this, 'currentSrc').currentSrc;
   }
   get crossOrigin(): string | null {
     return ex(this, 'crossOrigin').crossOrigin;
   }
   set crossOrigin(value: string | null) {
-    ex(this, 'crossOrigin').crossOrigin = value === null ? null : String(value);
+    // html#cors-settings-attribute: "use-credentials", anything else is "anonymous".
+    ex(this, 'crossOrigin').crossOrigin = value === null ? null : String(value).toLowerCase() === 'use-credentials' ? 'use-credentials' : 'anonymous';
   }
   get error(): MediaError | null {
     return st(this, 'error').error;
@@ -146,39 +167,42 @@ export class HTMLMediaElement extends EventTarget {
   get networkState(): number {
     return st(this, 'networkState').networkState;
   }
-  /** mediacapture-main: preload is "none" for a MediaStream; setting is ignored. */
+  /** mediacapture-main: preload is "none" for a MediaStream; src resources are always fetched whole. */
   get preload(): string {
     return 'none';
   }
   set preload(_value: string) {}
+  /** A src resource is fetched whole: all of it is buffered; a MediaStream buffers nothing. */
   get buffered(): TimeRanges {
-    st(this, 'buffered');
-    return new TimeRanges([]);
+    const s = st(this, 'buffered');
+    return new TimeRanges(s.file && s.readyState >= HAVE_METADATA && Number.isFinite(s.duration) ? [[0, s.duration]] : []);
   }
   load(): void {
     mediaElementLoad(st(this, 'load'));
   }
-  canPlayType(_type: string): string {
+  canPlayType(type: string): string {
     st(this, 'canPlayType');
-    return '';
+    return canPlayType(String(type));
   }
   get readyState(): number {
     return st(this, 'readyState').readyState;
   }
   get seeking(): boolean {
-    st(this, 'seeking');
-    return false;
+    return st(this, 'seeking').seeking;
   }
-  /** The official playback position; setting it is ignored for a MediaStream. */
+  /** The official playback position; setting it seeks a src resource and is ignored for a MediaStream. */
   get currentTime(): number {
     return currentTimeOf(st(this, 'currentTime'));
   }
   set currentTime(value: number) {
-    toDouble(value, "Failed to set the 'currentTime' property on 'HTMLMediaElement'");
+    const s = st(this, 'currentTime');
+    const t = toDouble(value, "Failed to set the 'currentTime' property on 'HTMLMediaElement'");
+    if (!s.stream) seekTo(s, t);
   }
   fastSeek(time: number): void {
-    st(this, 'fastSeek');
-    toDouble(time, "Failed to execute 'fastSeek' on 'HTMLMediaElement'");
+    const s = st(this, 'fastSeek');
+    const t = toDouble(time, "Failed to execute 'fastSeek' on 'HTMLMediaElement'");
+    if (!s.stream) seekTo(s, t);
   }
   get duration(): number {
     return st(this, 'duration').duration;
@@ -206,8 +230,8 @@ export class HTMLMediaElement extends EventTarget {
     return new TimeRanges(s.stream ? [[0, currentTimeOf(s)]] : []);
   }
   get seekable(): TimeRanges {
-    st(this, 'seekable');
-    return new TimeRanges([]);
+    const s = st(this, 'seekable');
+    return new TimeRanges(s.file && s.readyState >= HAVE_METADATA && Number.isFinite(s.duration) ? [[0, s.duration]] : []);
   }
   get ended(): boolean {
     return hasEndedPlayback(st(this, 'ended'));

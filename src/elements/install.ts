@@ -16,6 +16,7 @@ import './image-sources.js';
 import { HTMLMediaElement, HTMLVideoElement, HTMLAudioElement, MediaError, TimeRanges } from './html-media-element.js';
 import { CanvasCaptureMediaStreamTrack, setCanvasCaptureClock } from './canvas-capture-media-stream-track.js';
 import { VideoPlaybackQuality } from './video-playback-quality.js';
+import { setElementClock } from './media-element-core.js';
 import { patchMediaElements, patchCanvasElements, patchCanvasLibrary, type CanvasLibraryLike, type WindowLike } from './patch-dom.js';
 import { MediaStream } from '../stream/media-stream.js';
 import { MediaStreamTrack } from '../stream/media-stream-track.js';
@@ -28,7 +29,7 @@ export interface InstallElementsOptions {
   window?: object;
   /** A canvas library module, found by shape (createCanvas() or a Canvas class). */
   canvas?: CanvasLibraryLike;
-  /** The clock canvas capture is timed on (default: a real clock). */
+  /** The clock canvas capture and media files played through `src` are timed on (default: a real clock). */
   clock?: Clock;
   /** Also replace existing standalone globals (HTMLVideoElement, ...) when there is no DOM. */
   replace?: boolean;
@@ -52,7 +53,10 @@ function define(target: object, name: string, value: unknown, replace: boolean):
 
 export function installElements(options: InstallElementsOptions = {}): void {
   if (typeof options !== 'object' || options === null) throw new TypeError('installElements: options must be an object');
-  if (options.clock !== undefined) setCanvasCaptureClock(options.clock);
+  if (options.clock !== undefined) {
+    setCanvasCaptureClock(options.clock);
+    setElementClock(options.clock);
+  }
   if (options.canvas !== undefined) patchCanvasLibrary(options.canvas);
   const win = (options.window ?? globalThis) as WindowLike & Record<string, unknown>;
   const hasDom = typeof win.HTMLMediaElement === 'function' && win.HTMLMediaElement !== (HTMLMediaElement as unknown);

@@ -1,6 +1,6 @@
 /**
- * HTMLMediaElement.captureStream() for an element playing a MediaStream
- * (mediacapture-fromelement#dom-htmlmediaelement-capturestream): one captured track per track the
+ * HTMLMediaElement.captureStream() (mediacapture-fromelement#dom-htmlmediaelement-capturestream),
+ * for an element playing a MediaStream or a resource from src: one captured track per track the
  * element plays (its selected video track, its enabled audio tracks), fed with what the element
  * renders. Captured tracks are muted while the element has no content to give (paused, not yet
  * loaded), end when playback ends or the element's source changes, and come back as new tracks
@@ -33,6 +33,11 @@ export interface CaptureHost {
   playedTracks(): MediaStreamTrack[];
   /** Whether the element renders content now (potentially playing). */
   rendering(): boolean;
+  /**
+   * False while the element plays a CORS-cross-origin resource: its captured tracks stay muted
+   * and carry nothing (mediacapture-fromelement#dom-htmlmediaelement-capturestream).
+   */
+  originClean(): boolean;
 }
 
 /** Makes the captured stream; its tracks exist at once when the element already plays tracks. */
@@ -64,7 +69,7 @@ function syncCapture(host: CaptureHost, set: CaptureSet, fire: boolean): void {
     set.tracks.delete(from);
     endCaptured(set, c);
   }
-  const muted = !host.rendering();
+  const muted = !host.rendering() || !host.originClean();
   for (const from of played) {
     if (set.tracks.has(from)) continue;
     const kind = from.kind as 'audio' | 'video';
@@ -104,7 +109,7 @@ export function captureFrame(host: CaptureHost, from: MediaStreamTrack, frame: V
 
 /** Content availability changed: captured tracks are muted while the element renders nothing. */
 export function updateCaptureMuted(host: CaptureHost): void {
-  const muted = !host.rendering();
+  const muted = !host.rendering() || !host.originClean();
   for (const set of host.captures) {
     for (const c of set.tracks.values()) {
       c.source.setDropping(muted);

@@ -17,6 +17,11 @@ import type { VideoFrame } from '../media/video-frame.js';
 import { reportException } from '../webidl/index.js';
 import type { AudioData } from '../media/audio-data.js';
 import { type CaptureHost, createCapture, syncCaptures, endCaptures, captureFrame, updateCaptureMuted } from './media-element-capture.js';
+import { FilePlayer } from './file-player.js';
+import { openMediaFile } from './media-file.js';
+import { defaultBaseURL, fetchMedia } from './media-fetch.js';
+import { GeneratorSource } from '../sources/generator-source.js';
+import { createTrack } from '../stream/internals.js';
 
 export const NETWORK_EMPTY = 0;
 export const NETWORK_IDLE = 1;
@@ -78,6 +83,25 @@ export interface ElementHost {
   autoplay(): boolean;
   /** Makes an Event of the host's realm. */
   makeEvent(type: string): Event;
+  /** The src content attribute, or null when it is absent. */
+  src(): string | null;
+  /** The element's loop content attribute. */
+  loop(): boolean;
+  /** The crossorigin content attribute's state: null (absent), "anonymous" or "use-credentials". */
+  crossOrigin(): string | null;
+  /** The base URL src resolves against (the document's), or null for none. */
+  baseURL(): string | null;
+  /** The document's origin, or null when there is no document (everything is same-origin). */
+  origin(): string | null;
+}
+
+/** A media resource fetched from `src` and being played (html's "mode attribute"). */
+interface FileResource {
+  readonly player: FilePlayer;
+  /** Stand for the resource's video and audio tracks in the captured streams. */
+  readonly videoTrack: MediaStreamTrack | null;
+  readonly audioTrack: MediaStreamTrack | null;
+  readonly sources: GeneratorSource[];
 }
 
 export interface ElementState {
@@ -118,10 +142,27 @@ export interface ElementState {
   lastPresented: { frameTimestampUs: number; atMs: number; mediaTime: number } | null;
   /** The streams captureStream() returned (mediacapture-fromelement). */
   capture: CaptureHost;
+  /** The resource fetched from src, while one is loaded. */
+  file: FileResource | null;
+  currentSrc: string;
+  /** False while the resource is CORS-cross-origin: its content does not reach script. */
+  originClean: boolean;
+  seeking: boolean;
+  /** html#default-playback-start-position */
+  defaultStart: number;
 }
 
 const states = new WeakMap<object, ElementState>();
 let fallbackClock: Clock | null = null;
+
+/** The clock src resources play on (installElements({ clock }) sets it; default a real clock). */
+export function setElementClock(clock: Clock | null): void {
+  fallbackClock = clock;
+}
+
+function elementClock(): Clock {
+  return (fallbackClock ??= new RealClock());
+}
 
 export function createElementState(target: EventTarget, host: ElementHost, isVideo: boolean): ElementState {
   const s: ElementState = {
@@ -146,7 +187,7 @@ export function createElementState(target: EventTarget, host: ElementHost, isVid
     videoWidth: 0,
     videoHeight: 0,
     duration: NaN,
-    clock: (fallbackClock ??= new RealClock()),
+    clock: elementClock(),
     position: 0,
     playStartMs: null,
     timeupdateTimer: null,
@@ -158,6 +199,11 @@ export function createElementState(target: EventTarget, host: ElementHost, isVid
     presentedFrames: 0,
     lastPresented: null,
     capture: null as unknown as CaptureHost,
+    file: null,
+    currentSrc: '',
+    originClean: true,
+    seeking: false,
+    defaultStart: 0,
   };
   s.capture = {
     captures: [],
@@ -165,11 +211,17 @@ export function createElementState(target: EventTarget, host: ElementHost, isVid
     playedTracks: () => {
       if (s.readyState < HAVE_METADATA || hasEndedPlayback(s)) return [];
       const out: MediaStreamTrack[] = [];
+      if (s.file) {
+        if (s.isVideo && s.file.videoTrack) out.push(s.file.videoTrack);
+        if (s.file.audioTrack) out.push(s.file.audioTrack);
+        return out;
+      }
       if (s.videoTrack) out.push(s.videoTrack);
       for (const t of s.subscribed.keys()) if (t.kind === 'audio') out.push(t);
       return out;
     },
     rendering: () => potentiallyPlaying(s),
+    originClean: () => s.originClean,
   };
   states.set(target, s);
   return s;
@@ -182,7 +234,8 @@ export function elementStateOf(value: unknown): ElementState | undefined {
 /** The frame the element shows now (borrowed: clone it to keep it), or null before HAVE_CURRENT_DATA. */
 export function currentFrameOf(value: unknown): VideoFrame | null {
   const s = elementStateOf(value);
-  if (!s || s.readyState < HAVE_CURRENT_DATA) return null;
+  // A CORS-cross-origin resource's pictures are not given out (there is no canvas tainting here).
+  if (!s || s.readyState < HAVE_CURRENT_DATA || !s.originClean) return null;
   return s.frame;
 }
 
@@ -229,7 +282,9 @@ export function hasEndedPlayback(s: ElementState): boolean {
 /** The official playback position: it advances with the source's clock while potentially playing. */
 export function currentTimeOf(s: ElementState): number {
   if (s.playStartMs === null) return s.position;
-  return s.position + (s.clock.now() - s.playStartMs) / 1000;
+  const t = s.position + (s.clock.now() - s.playStartMs) / 1000;
+  // A file's position stops at its end.
+  return s.file ? Math.min(t, s.duration) : t;
 }
 
 /** Starts or stops the media timeline after any change of paused / readyState / ended. */
@@ -246,6 +301,7 @@ function updateTimeline(s: ElementState): void {
     s.timeupdateTimer = null;
     updateCaptureMuted(s.capture);
   }
+  s.file?.player.timelineChanged();
 }
 
 /** html#time-marches-on fires timeupdate every 15 to 250 ms while playing; this uses 250 ms. */
@@ -356,6 +412,9 @@ export function mediaElementLoad(s: ElementState): void {
   s.loadedDataFired = false;
   s.presentedFrames = 0;
   s.lastPresented = null;
+  s.seeking = false;
+  s.currentSrc = '';
+  s.originClean = true;
   // error null, can autoplay flag true.
   s.error = null;
   s.canAutoplay = true;
@@ -372,8 +431,17 @@ function resourceSelection(s: ElementState): void {
   // 4. Await a stable state.
   queueMicrotask(() => {
     if (id !== s.loadId) return;
-    // 6. No media provider object (src attributes are not loaded here): networkState EMPTY.
+    // 6. No media provider object: the src attribute (mode attribute), else networkState EMPTY.
+    // (<source> children are not looked at.)
     if (s.srcObject === null) {
+      const src = s.host.src();
+      if (src !== null) {
+        // 8. networkState LOADING, loadstart; 9 (mode attribute).
+        s.networkState = NETWORK_LOADING;
+        fire(s, 'loadstart');
+        loadFromAttribute(s, src);
+        return;
+      }
       s.networkState = NETWORK_EMPTY;
       // A browser leaves play() pending here until a source comes; this rejects at once, as
       // Chromium does, so no promise hangs.
@@ -401,6 +469,176 @@ function dedicatedMediaSourceFailure(s: ElementState, message: string): void {
   rejectLater(takePendingPlay(s), notSupported(message));
 }
 
+// ---- a resource fetched from src -------------------------------------------------------------
+
+/** html#concept-media-load-algorithm step 9, mode attribute, then html#concept-media-load-resource. */
+function loadFromAttribute(s: ElementState, src: string): void {
+  const id = s.loadId;
+  // 9.1-9.3 An empty src, or one that is not a URL, fails.
+  let url: URL | null = null;
+  if (src !== '') {
+    try {
+      url = new URL(src, s.host.baseURL() ?? defaultBaseURL());
+    } catch {
+      url = null;
+    }
+  }
+  if (url === null) {
+    queueTask(() => {
+      if (id === s.loadId) dedicatedMediaSourceFailure(s, src === '' ? 'The src attribute is empty.' : `The src attribute (${JSON.stringify(src)}) is not a valid URL.`);
+    });
+    return;
+  }
+  s.currentSrc = url.href;
+  const where = url.protocol === 'data:' ? 'a data: URL' : url.href;
+  fetchMedia(url, { origin: s.host.origin(), crossOrigin: s.host.crossOrigin() })
+    .then(async (fetched) => {
+      if (id !== s.loadId) return;
+      let media;
+      try {
+        media = await openMediaFile(fetched.bytes);
+      } catch (e) {
+        if (id === s.loadId) dedicatedMediaSourceFailure(s, `${where} cannot be played: ${(e as Error).message}`);
+        return;
+      }
+      if (id !== s.loadId) {
+        media.close();
+        return;
+      }
+      startFile(s, media, fetched.corsCrossOrigin);
+    })
+    .catch((e: unknown) => {
+      // The media data cannot be fetched at all: the dedicated media source failure steps.
+      if (id === s.loadId) dedicatedMediaSourceFailure(s, (e as Error).message);
+    });
+}
+
+function startFile(s: ElementState, media: Awaited<ReturnType<typeof openMediaFile>>, corsCrossOrigin: boolean): void {
+  s.originClean = !corsCrossOrigin;
+  s.clock = elementClock();
+  const sources: GeneratorSource[] = [];
+  const identity = (kind: 'audio' | 'video', settings: Record<string, unknown>): MediaStreamTrack => {
+    const source = new GeneratorSource(kind, s.clock);
+    sources.push(source);
+    return createTrack(source, { kind, label: '', settings });
+  };
+  const videoTrack = media.video ? identity('video', { width: media.video.width, height: media.video.height }) : null;
+  const audioTrack = media.audio ? identity('audio', { sampleRate: media.audio.sampleRate, channelCount: media.audio.channels.length }) : null;
+  const player = new FilePlayer(media, s.clock, playerHooks(s));
+  s.file = { player, videoTrack, audioTrack, sources };
+  // The whole resource is fetched: progress, then networkState IDLE and suspend.
+  fire(s, 'progress');
+  s.networkState = NETWORK_IDLE;
+  fire(s, 'suspend');
+  // html#media-data-processing-steps-list, "once enough of the media data has been fetched to
+  // determine the duration": timeline at 0, the duration (durationchange), the video size,
+  // readyState HAVE_METADATA (loadedmetadata).
+  s.position = 0;
+  s.duration = media.duration;
+  fire(s, 'durationchange');
+  if (media.video && s.isVideo) {
+    s.videoWidth = media.video.width;
+    s.videoHeight = media.video.height;
+  }
+  setReadyState(s, HAVE_METADATA);
+  if (media.video && s.isVideo) fire(s, 'resize');
+  syncCaptures(s.capture);
+  updateCaptureMuted(s.capture);
+  // An audio-only resource has all it needs; a video element waits for its first picture.
+  if (!(media.video && s.isVideo)) setReadyState(s, HAVE_ENOUGH_DATA);
+  if (s.defaultStart > 0) {
+    const t = s.defaultStart;
+    s.defaultStart = 0;
+    seekTo(s, t);
+  } else {
+    player.start();
+  }
+}
+
+function playerHooks(s: ElementState): ConstructorParameters<typeof FilePlayer>[2] {
+  return {
+    position: () => currentTimeOf(s),
+    playing: () => potentiallyPlaying(s),
+    clockTimeFor: (t) => (s.playStartMs === null ? s.clock.now() : s.playStartMs + (t - s.position) * 1000),
+    present: (frame) => {
+      if (!s.isVideo) {
+        frame.close();
+        return;
+      }
+      s.frame?.close();
+      s.frame = frame;
+      present(s, frame);
+      // The first picture: HAVE_ENOUGH_DATA (loadeddata, canplay, canplaythrough; autoplay).
+      if (s.readyState < HAVE_ENOUGH_DATA) setReadyState(s, HAVE_ENOUGH_DATA);
+    },
+    wantsAudio: () => s.capture.captures.length > 0 && potentiallyPlaying(s) && s.originClean,
+    audio: (data) => {
+      if (s.file?.audioTrack && potentiallyPlaying(s)) captureFrame(s.capture, s.file.audioTrack, data);
+      data.close();
+    },
+    reachedEnd: (end) => fileReachedEnd(s, end),
+    decodeError: (message) => {
+      // html#media-data-processing-steps-list: fatal errors after the metadata: MEDIA_ERR_DECODE.
+      if (!s.file) return;
+      s.error = new MediaError(MediaError.MEDIA_ERR_DECODE, message);
+      s.networkState = NETWORK_IDLE;
+      fire(s, 'error');
+    },
+  };
+}
+
+/** The timeline got to the end of a src resource. */
+function fileReachedEnd(s: ElementState, end: number): void {
+  if (s.duration !== end && !Number.isFinite(s.duration)) {
+    s.duration = end;
+    fire(s, 'durationchange');
+  }
+  // html#reaches-the-end: with loop, seek to the earliest possible position.
+  if (s.host.loop()) {
+    seekTo(s, 0);
+    return;
+  }
+  s.endedFlag = true;
+  reachesTheEnd(s);
+}
+
+/** html#dom-media-seek for a src resource (a MediaStream is not seekable). */
+export function seekTo(s: ElementState, time: number): void {
+  const file = s.file;
+  // 2. HAVE_NOTHING: nothing to seek in yet (the default playback start position takes it).
+  if (!file || s.readyState === HAVE_NOTHING) {
+    if (!s.stream) s.defaultStart = Math.max(0, time);
+    return;
+  }
+  // 1. The poster is no longer shown.
+  s.showPoster = false;
+  // 4. seeking true (a seek already running is taken over by this one).
+  s.seeking = true;
+  // 6-8. Clamp to the media.
+  let t = Math.min(time, s.duration);
+  if (!(t > 0)) t = 0;
+  // The playback position moves at once; ended playback is left if the new position is before the end.
+  s.position = t;
+  if (s.playStartMs !== null) s.playStartMs = s.clock.now();
+  const wasEnded = hasEndedPlayback(s);
+  if (t < s.duration) s.endedFlag = false;
+  // 10. seeking.
+  fire(s, 'seeking');
+  if (wasEnded && !hasEndedPlayback(s)) {
+    syncCaptures(s.capture);
+    updateTimeline(s);
+  }
+  const id = s.loadId;
+  void file.player.seek(t).then((done) => {
+    if (!done || id !== s.loadId || s.file !== file) return;
+    // 14-17. seeking false, timeupdate, seeked.
+    s.seeking = false;
+    fire(s, 'timeupdate');
+    fire(s, 'seeked');
+    file.player.timelineChanged();
+  });
+}
+
 // ---- the MediaStream as media resource --------------------------------------------------------
 
 function attach(s: ElementState, stream: MediaStream): void {
@@ -420,6 +658,11 @@ function attach(s: ElementState, stream: MediaStream): void {
 }
 
 function detach(s: ElementState): void {
+  if (s.file) {
+    s.file.player.close();
+    for (const source of s.file.sources) source.end('the media resource was unloaded');
+    s.file = null;
+  }
   for (const d of s.detachers.splice(0)) d();
   for (const unsubscribe of s.subscribed.values()) unsubscribe();
   s.subscribed.clear();
@@ -539,7 +782,8 @@ function present(s: ElementState, frame: VideoFrame): void {
     fire(s, 'resize');
   }
   s.presentedFrames++;
-  if (s.videoTrack && potentiallyPlaying(s)) captureFrame(s.capture, s.videoTrack, frame);
+  const from = s.file ? s.file.videoTrack : s.videoTrack;
+  if (from && potentiallyPlaying(s) && s.originClean) captureFrame(s.capture, from, frame);
   s.lastPresented = { frameTimestampUs: frame.timestamp, atMs: s.clock.now(), mediaTime: currentTimeOf(s) };
   runVideoFrameCallbacksSoon(s);
 }
@@ -606,8 +850,11 @@ export function play(s: ElementState): Promise<void> {
 function internalPlaySteps(s: ElementState): void {
   // 1.
   if (s.networkState === NETWORK_EMPTY) resourceSelection(s);
-  // 2. Playback ended: a MediaStream restarts from its live edge (the timeline keeps counting).
-  if (hasEndedPlayback(s) && s.stream && s.subscribed.size > 0) {
+  // 2. Playback ended and the direction is forwards: seek to the earliest possible position (a
+  // file); a MediaStream restarts from its live edge (the timeline keeps counting).
+  if (hasEndedPlayback(s) && s.file) {
+    seekTo(s, 0);
+  } else if (hasEndedPlayback(s) && s.stream && s.subscribed.size > 0) {
     s.endedFlag = false;
     // Restarting playback makes a new set of captured tracks.
     syncCaptures(s.capture);
@@ -706,4 +953,40 @@ function runVideoFrameCallbacksSoon(s: ElementState): void {
 /** mediacapture-fromelement#dom-htmlmediaelement-capturestream */
 export function captureStream(s: ElementState): MediaStream {
   return createCapture(s.capture);
+}
+
+/** What media-file.ts plays, by MIME type essence: the codecs each may name. */
+const PLAYABLE: Record<string, readonly string[]> = {
+  'video/webm': ['vp8', 'vp8.0', 'vp9', 'vp09', 'opus', 'vorbis', 'flac'],
+  'audio/webm': ['opus', 'vorbis', 'flac'],
+  'audio/ogg': ['opus', 'vorbis', 'flac'],
+  'application/ogg': ['opus', 'vorbis', 'flac'],
+  'audio/wav': ['1', '3'],
+  'audio/wave': ['1', '3'],
+  'audio/x-wav': ['1', '3'],
+  'audio/mpeg': ['mp3'],
+  'audio/mp3': ['mp3'],
+  'audio/flac': ['flac'],
+  'audio/x-flac': ['flac'],
+  'audio/aiff': [],
+  'audio/x-aiff': [],
+  // AAC needs the optional decoder package, so it is not promised.
+  'audio/mp4': ['opus', 'flac'],
+  'video/x-yuv4mpeg': [],
+};
+
+/**
+ * html#dom-navigator-canplaytype: "probably" when every codec the type names is played here,
+ * "maybe" for a known type without codecs, "" otherwise.
+ */
+export function canPlayType(type: string): '' | 'maybe' | 'probably' {
+  const [essence = '', ...params] = type.split(';');
+  const codecs = PLAYABLE[essence.trim().toLowerCase()];
+  if (codecs === undefined) return '';
+  const param = params.map((p) => p.trim()).find((p) => p.toLowerCase().startsWith('codecs='));
+  if (param === undefined) return 'maybe';
+  const listed = param.slice(7).replace(/^"|"$/g, '').split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '');
+  if (listed.length === 0) return 'maybe';
+  // vp09.PP.LL.DD... names VP9 with a profile: its first part decides.
+  return listed.every((c) => codecs.includes(c) || codecs.includes(c.split('.')[0]!) ) ? 'probably' : '';
 }

@@ -3,9 +3,10 @@
  * happy-dom), and canvas capture / a 2D context to its canvas element, found by shape: a window
  * with HTMLMediaElement, HTMLVideoElement, HTMLCanvasElement and Event. Nothing is imported.
  *
- * Elements that never had a srcObject keep the DOM implementation's own behaviour (jsdom's
- * "not implemented" play() for `src` URLs, say); once srcObject is set, the element follows
- * media-element-core.ts.
+ * Patched elements follow media-element-core.ts: srcObject plays a MediaStream, and `src` (set
+ * through the property, or a src attribute present when play() or load() is called) loads a media
+ * file from the document's base URL, with the document's origin deciding what is cross-origin.
+ * A src attribute set by setAttribute() or parsed from markup loads at the next play() / load().
  */
 import { playbackQuality } from './video-playback-quality.js';
 import {
@@ -20,6 +21,8 @@ import {
   requestVideoFrameCallback,
   cancelVideoFrameCallback,
   captureStream,
+  seekTo,
+  canPlayType,
   HAVE_NOTHING,
   type ElementState,
 } from './media-element-core.js';
@@ -108,7 +111,20 @@ function realmEvent(el: object): (new (type: string) => Event) | undefined {
   return typeof view?.Event === 'function' ? (view.Event as new (type: string) => Event) : undefined;
 }
 
-/** Adds srcObject playback to window.HTMLMediaElement / HTMLVideoElement. Idempotent. */
+/** The origin of `doc` (its URL's), or null when it has none that is a tuple origin. */
+function documentOrigin(doc: { URL?: string; location?: { origin?: string } | null } | null | undefined): string | null {
+  const fromLocation = doc?.location?.origin;
+  if (typeof fromLocation === 'string' && fromLocation !== 'null') return fromLocation;
+  if (typeof doc?.URL !== 'string') return null;
+  try {
+    const origin = new URL(doc.URL).origin;
+    return origin === 'null' ? null : origin;
+  } catch {
+    return null;
+  }
+}
+
+/** Adds srcObject and src playback to window.HTMLMediaElement / HTMLVideoElement. Idempotent. */
 export function patchMediaElements(window: WindowLike): boolean {
   const Media = window.HTMLMediaElement;
   if (typeof Media !== 'function' || !Media.prototype) return false;
@@ -120,12 +136,27 @@ export function patchMediaElements(window: WindowLike): boolean {
   const stateFor = (el: object): ElementState => {
     const existing = elementStateOf(el);
     if (existing) return existing;
-    const target = el as EventTarget & { hasAttribute?(name: string): boolean; autoplay?: boolean };
+    const target = el as EventTarget & {
+      hasAttribute?(name: string): boolean;
+      getAttribute?(name: string): string | null;
+      autoplay?: boolean;
+      ownerDocument?: { baseURI?: string; URL?: string; location?: { origin?: string } | null } | null;
+    };
     const isVideo = typeof Video === 'function' && el instanceof Video;
+    const attr = (name: string): string | null => (typeof target.getAttribute === 'function' ? target.getAttribute(name) : null);
+    const flag = (name: string): boolean => (typeof target.hasAttribute === 'function' ? target.hasAttribute(name) : false);
     return createElementState(
       target,
       {
         autoplay: () => (typeof target.hasAttribute === 'function' ? target.hasAttribute('autoplay') : Boolean(target.autoplay)),
+        src: () => attr('src'),
+        loop: () => flag('loop'),
+        crossOrigin: () => {
+          const v = attr('crossorigin');
+          return v === null ? null : v.toLowerCase() === 'use-credentials' ? 'use-credentials' : 'anonymous';
+        },
+        baseURL: () => target.ownerDocument?.baseURI ?? target.ownerDocument?.URL ?? null,
+        origin: () => documentOrigin(target.ownerDocument),
         // The element's own realm's Event: a DOM's dispatchEvent takes only its own events, and the
         // window patched here may expose another realm's Event (Node's, under a global-jsdom setup).
         makeEvent: (type) => new (realmEvent(el) ?? EventCtor)(type),
@@ -133,13 +164,6 @@ export function patchMediaElements(window: WindowLike): boolean {
       isVideo,
     );
   };
-  /** Elements loading a URL (a src attribute, no srcObject ever) stay with the DOM implementation. */
-  const usesUrl = (el: object): boolean => {
-    if (elementStateOf(el)) return false;
-    const h = el as { hasAttribute?(name: string): boolean };
-    return typeof h.hasAttribute === 'function' && h.hasAttribute('src');
-  };
-
   defineAccessor(
     proto,
     'srcObject',
@@ -150,23 +174,35 @@ export function patchMediaElements(window: WindowLike): boolean {
       setSrcObject(stateFor(this), value);
     },
   );
-  defineMethod(proto, 'load', function (original) {
-    if (usesUrl(this)) return original?.call(this);
+  defineAccessor(
+    proto,
+    'src',
+    function (original) {
+      return originalGet(this, original);
+    },
+    function (value, original) {
+      original?.set?.call(this, value);
+      // html#location-of-the-media-resource: setting src runs the media element load algorithm.
+      mediaElementLoad(stateFor(this));
+    },
+  );
+  defineMethod(proto, 'load', function () {
     mediaElementLoad(stateFor(this));
     return undefined;
   });
-  defineMethod(proto, 'play', function (original) {
-    if (usesUrl(this)) return original?.call(this);
+  defineMethod(proto, 'play', function () {
     try {
       return play(stateFor(this));
     } catch (e) {
       return Promise.reject(e);
     }
   });
-  defineMethod(proto, 'pause', function (original) {
-    if (usesUrl(this)) return original?.call(this);
+  defineMethod(proto, 'pause', function () {
     pause(stateFor(this));
     return undefined;
+  });
+  defineMethod(proto, 'canPlayType', function (_original, type) {
+    return canPlayType(String(type));
   });
   defineMethod(proto, 'captureStream', function () {
     // WebIDL operation steps: `this` must implement HTMLMediaElement.
@@ -180,7 +216,8 @@ export function patchMediaElements(window: WindowLike): boolean {
     duration: (s) => s.duration,
     ended: (s) => hasEndedPlayback(s),
     error: (s) => s.error,
-    seeking: () => false,
+    seeking: (s) => s.seeking,
+    currentSrc: (s) => s.currentSrc,
   };
   for (const [name, get] of Object.entries(getters)) {
     defineAccessor(proto, name, function (original) {
@@ -195,10 +232,12 @@ export function patchMediaElements(window: WindowLike): boolean {
       const s = elementStateOf(this);
       return s ? currentTimeOf(s) : originalGet(this, original);
     },
-    function (value, original) {
-      // mediacapture-main: setting currentTime on a MediaStream is ignored.
-      if (elementStateOf(this)) return;
-      original?.set?.call(this, value);
+    function (value) {
+      // Seeks a src resource; mediacapture-main: setting currentTime on a MediaStream is ignored.
+      const s = stateFor(this);
+      const t = Number(value);
+      if (!Number.isFinite(t)) throw new TypeError("Failed to set the 'currentTime' property on 'HTMLMediaElement': The provided double value is non-finite.");
+      if (!s.stream) seekTo(s, t);
     },
   );
   markPatched(proto);

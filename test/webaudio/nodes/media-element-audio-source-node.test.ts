@@ -1,7 +1,7 @@
 /**
  * MediaElementAudioSourceNode: the audio an element plays, routed into a realtime graph. The
- * element plays a synthetic microphone; the node's output is read back through a
- * MediaStreamAudioDestinationNode. Each test runs for about a second of real time.
+ * element plays a synthetic microphone, or a WAV file through src; the node's output is read
+ * back through a MediaStreamAudioDestinationNode. Each test runs for about a second of real time.
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +11,7 @@ import { createMediaDevices } from '../../../src/devices/create-media-devices.js
 import type { MediaStream } from '../../../src/stream/media-stream.js';
 import type { MediaStreamTrack } from '../../../src/stream/media-stream-track.js';
 import { collect, rms, sleep, zeroCrossingFrequency } from '../media-stream/helpers.js';
+import { tempDir, wavTone } from '../../elements/support/media-fixtures.js';
 
 const RATE = 48000;
 
@@ -97,6 +98,27 @@ describe('MediaElementAudioSourceNode', () => {
       assert.ok(rms(await listen(ctx, node, 200)) < 1e-3);
     } finally {
       await ctx.close();
+    }
+  });
+
+  test('an element playing a file through src: the file tone while playing, silence once it has ended', async () => {
+    const files = tempDir();
+    const ctx = new AudioContext({ sinkId: { type: 'none' }, sampleRate: RATE });
+    const el = new HTMLAudioElement();
+    try {
+      el.src = files.write('tone.wav', wavTone(0.8, 660, 44100, 0.5));
+      const node = ctx.createMediaElementSource(el);
+      const ended = new Promise((r) => el.addEventListener('ended', r));
+      await el.play();
+      const playing = await listen(ctx, node, 300);
+      assert.ok(Math.abs(rms(playing) - 0.5 / Math.SQRT2) < 0.03, `rms ${rms(playing)}`);
+      assert.ok(Math.abs(zeroCrossingFrequency(playing, RATE) - 660) < 10, `frequency ${zeroCrossingFrequency(playing, RATE)}`);
+      await ended;
+      await sleep(100);
+      assert.ok(rms(await listen(ctx, node, 200)) < 1e-3, 'ended: silence');
+    } finally {
+      await ctx.close();
+      files.remove();
     }
   });
 });

@@ -1,0 +1,167 @@
+/**
+ * Where src resources come from and what script may see of them: jsdom documents served over
+ * HTTP (relative URLs, another origin with and without CORS, HTTP errors), data: and blob: URLs,
+ * and a src attribute from markup.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { JSDOM } from 'jsdom';
+import { installElements } from '../../src/elements/install.js';
+import { currentFrameOf, setElementClock } from '../../src/elements/media-element-core.js';
+import { HTMLAudioElement } from '../../src/elements/html-media-element.js';
+import { fetchMedia } from '../../src/elements/media-fetch.js';
+import { RealClock } from '../../src/media/clock.js';
+import { frameLuma, wavTone, y4mClip } from './support/media-fixtures.js';
+
+const require = createRequire(import.meta.url);
+const napi = require('@napi-rs/canvas') as { createCanvas(w: number, h: number): unknown };
+
+const clip = y4mClip(10, 10, 32, 24);
+const tone = wavTone(0.3);
+let server: Server;
+let port = 0;
+
+before(async () => {
+  setElementClock(new RealClock());
+  server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const cors = url.pathname.startsWith('/cors/');
+    if (cors) res.setHeader('access-control-allow-origin', '*');
+    if (url.pathname.endsWith('/clip.y4m')) {
+      res.writeHead(200, { 'content-type': 'video/x-yuv4mpeg' });
+      res.end(clip);
+    } else if (url.pathname === '/page.html') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!doctype html><video></video>');
+    } else {
+      res.writeHead(404);
+      res.end('not found');
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  port = (server.address() as AddressInfo).port;
+});
+after(() => new Promise<void>((r) => server.close(() => r())));
+
+function once(el: EventTarget, type: string, timeoutMs = 10000): Promise<Event> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${type} event within ${timeoutMs} ms`)), timeoutMs);
+    el.addEventListener(type, (e) => {
+      clearTimeout(timer);
+      resolve(e);
+    }, { once: true });
+  });
+}
+
+/** A jsdom page at http://127.0.0.1:<port>/page.html with the elements patched. */
+function page(markup = '<video></video><canvas width="32" height="24"></canvas>') {
+  const dom = new JSDOM(markup, { url: `http://127.0.0.1:${port}/page.html` });
+  installElements({ window: dom.window, canvas: napi });
+  return dom.window;
+}
+
+describe('src in a jsdom document', () => {
+  test('a relative src resolves against the document; drawImage() of the playing element shows its picture', async () => {
+    const window = page();
+    const video = window.document.querySelector('video')!;
+    video.src = 'media/clip.y4m';
+    await once(video, 'canplaythrough');
+    assert.equal(video.currentSrc, `http://127.0.0.1:${port}/media/clip.y4m`);
+    assert.equal(video.duration, 1);
+    video.currentTime = 0.55;
+    await once(video, 'seeked');
+    const ctx = window.document.querySelector('canvas')!.getContext('2d')!;
+    ctx.drawImage(video, 0, 0);
+    const px = ctx.getImageData(16, 12, 1, 1).data;
+    // Limited-range luma L is grey (L - 16) * 255 / 219.
+    const grey = ((frameLuma(5) - 16) * 255) / 219;
+    assert.ok(Math.abs(px[0]! - grey) <= 2 && Math.abs(px[1]! - grey) <= 2 && Math.abs(px[2]! - grey) <= 2, `pixel ${[...px]}`);
+    assert.equal(px[3], 255);
+  });
+
+  test('another origin without CORS plays, but its content does not reach script: captured tracks muted, no picture to draw', async () => {
+    const window = page();
+    const video = window.document.querySelector('video')!;
+    video.src = `http://localhost:${port}/media/clip.y4m`;
+    const stream = (video as unknown as { captureStream(): MediaStream }).captureStream();
+    await once(video, 'canplaythrough');
+    await video.play();
+    await new Promise((r) => setTimeout(r, 150));
+    const [track] = stream.getVideoTracks();
+    assert.ok(track, 'the video track is captured');
+    assert.equal(track.muted, true);
+    assert.equal(currentFrameOf(video), null);
+    const ctx = window.document.querySelector('canvas')!.getContext('2d')!;
+    ctx.drawImage(video, 0, 0);
+    assert.equal(ctx.getImageData(16, 12, 1, 1).data[3], 0, 'nothing was drawn');
+    video.pause();
+  });
+
+  test('crossorigin: a CORS response is origin-clean; a response without CORS headers is a network error', async () => {
+    const window = page();
+    const video = window.document.querySelector('video')!;
+    video.setAttribute('crossorigin', 'anonymous');
+    video.src = `http://localhost:${port}/cors/clip.y4m`;
+    const stream = (video as unknown as { captureStream(): MediaStream }).captureStream();
+    await once(video, 'canplaythrough');
+    await video.play();
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(stream.getVideoTracks()[0]!.muted, false);
+    assert.ok(currentFrameOf(video));
+    video.pause();
+
+    const other = window.document.createElement('video');
+    other.setAttribute('crossorigin', '');
+    other.src = `http://localhost:${port}/media/clip.y4m`;
+    await once(other, 'error');
+    assert.equal(other.error!.code, 4);
+    assert.match(other.error!.message, /CORS/);
+  });
+
+  test('an HTTP error status fails the load with the status in the message', async () => {
+    const window = page();
+    const video = window.document.querySelector('video')!;
+    video.src = 'nothing-here.webm';
+    await assert.rejects(video.play(), (e: DOMException) => e.name === 'NotSupportedError');
+    assert.match(video.error!.message, /HTTP 404/);
+  });
+
+  test('a src attribute from markup loads when play() is called', async () => {
+    const window = page('<video src="media/clip.y4m"></video>');
+    const video = window.document.querySelector('video')!;
+    await video.play();
+    assert.equal(video.readyState, 4);
+    assert.equal(video.videoWidth, 32);
+    video.pause();
+  });
+});
+
+describe('data: and blob: URLs', () => {
+  test('a data: URL plays', async () => {
+    const a = new HTMLAudioElement();
+    a.src = `data:audio/wav;base64,${Buffer.from(tone).toString('base64')}`;
+    await once(a, 'canplaythrough');
+    assert.ok(Math.abs(a.duration - 0.3) < 1e-9);
+    assert.equal(a.currentSrc.slice(0, 15), 'data:audio/wav;');
+  });
+
+  test('an object URL of a Blob plays; a revoked one fails', async () => {
+    const url = URL.createObjectURL(new Blob([new Uint8Array(tone)], { type: 'audio/wav' }));
+    const a = new HTMLAudioElement();
+    a.src = url;
+    await once(a, 'canplaythrough');
+    assert.ok(Math.abs(a.duration - 0.3) < 1e-9);
+    URL.revokeObjectURL(url);
+    const b = new HTMLAudioElement();
+    b.src = url;
+    await once(b, 'error');
+    assert.match(b.error!.message, /not an object URL/);
+  });
+
+  test('fetchMedia() refuses schemes it cannot fetch', async () => {
+    await assert.rejects(fetchMedia(new URL('ftp://example.com/a.webm'), { origin: null, crossOrigin: null }), /scheme ftp: cannot be fetched/);
+  });
+});
