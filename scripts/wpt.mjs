@@ -11,7 +11,8 @@
  * (`npm run build`): the runner loads dist/src/index.js.
  *
  * How one file runs. Each file runs in its own child process, with a fresh jsdom document at
- * http://127.0.0.1:<port>/<path> (a static server over the checkout runs in the parent, so fetch()
+ * http://web-platform.test:<port>/<path> (a static server over the checkout runs in the parent on
+ * 127.0.0.1, and the child's fetch() sends that host and its www/www1/www2 subdomains there, so fetch()
  * and relative URLs reach checkout files). The document's globals are exposed on Node's global
  * object, the way the jsdom environments of jest and vitest do it, and then the polyfill is
  * installed: installPolyfill() for navigator.mediaDevices and the interface objects, and
@@ -159,7 +160,9 @@ async function runParent(args) {
   if (!existsSync(join(root, 'dist', 'src', 'index.js'))) usage('dist/src/index.js is missing: run `npm run build` first');
   const files = [...new Set(positional.slice(1).flatMap((t) => collect(checkout, t)))];
   const server = await serve(checkout);
-  const base = `http://127.0.0.1:${server.address().port}/`;
+  // The pages' host is WPT's own name for it, so that its subdomains (www1.web-platform.test) are
+  // valid hosts; the fetch() of the child sends them all to this server on 127.0.0.1.
+  const base = `http://web-platform.test:${server.address().port}/`;
   const results = [];
   const total = Object.fromEntries(STATUS.map((s) => [s, 0]));
   for (const file of files) {
@@ -220,7 +223,7 @@ async function runChild(checkout, rel, base) {
   let loaded = false;
   window.addEventListener('load', () => (loaded = true));
 
-  exposeWindow(window);
+  exposeWindow(window, notes);
   let canvas;
   try {
     const m = await import('@napi-rs/canvas');
@@ -371,7 +374,7 @@ function readCheckout(checkout, path, notes) {
  * navigator, timers...) stays Node's, so the library and the tests share one set; window, self,
  * parent and top are the global object itself, whose event methods are the window's.
  */
-function exposeWindow(window) {
+function exposeWindow(window, notes) {
   const names = new Set();
   for (let o = window; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
     for (const n of Object.getOwnPropertyNames(o)) names.add(n);
@@ -395,8 +398,19 @@ function exposeWindow(window) {
     Object.defineProperty(globalThis, n, { value: window[n].bind(window), writable: true, configurable: true });
   }
   // Node's fetch() has no document base URL: relative URLs resolve against the test page here.
+  // WPT's subdomains of the test host (www., www1., www2.: other origins of the same server, which
+  // wptserve's hosts entries provide) are sent to the one server here; the URL, and so its origin,
+  // stays as the test wrote it.
   const nodeFetch = globalThis.fetch;
-  globalThis.fetch = (input, init) => nodeFetch(typeof input === 'string' || input instanceof URL ? new URL(String(input), window.location.href) : input, init);
+  const host = window.location.hostname;
+  const sub = new RegExp(`^(?:www|www1|www2)\\.${host.replace(/\./g, '\\.')}$`);
+  globalThis.fetch = (input, init) => {
+    if (!(typeof input === 'string' || input instanceof URL)) return nodeFetch(input, init);
+    const url = new URL(String(input), window.location.href);
+    if (sub.test(url.hostname)) notes.add(`shim: WPT subdomain ${url.hostname} served by the test server (another origin of the same host)`);
+    if (url.hostname === host || sub.test(url.hostname)) url.hostname = '127.0.0.1';
+    return nodeFetch(url, init);
+  };
 }
 
 /** window named access: elements with an id are globals unless something of that name exists. */

@@ -11,7 +11,7 @@
  *   it draws through a scratch canvas of the same library.
  */
 import { VideoFrame, isOwnVideoFrame } from '../media/video-frame.js';
-import { currentFrameOf, elementStateOf, HAVE_CURRENT_DATA } from './media-element-core.js';
+import { currentFrameOf, elementStateOf, isPatchedMediaElement, HAVE_CURRENT_DATA } from './media-element-core.js';
 
 export interface ImageDataLike {
   readonly width: number;
@@ -151,6 +151,8 @@ function resolveImageSource(ctx: Context2DLike, image: unknown): unknown {
     if (!frame) return SKIP;
     return frameCanvas(ctx, image, frame);
   }
+  // A DOM media element that never loaded anything is at HAVE_NOTHING: nothing to draw either.
+  if (isPatchedMediaElement(image)) return SKIP;
   if (isOwnVideoFrame(image)) return frameCanvas(ctx, image, image);
   return image;
 }

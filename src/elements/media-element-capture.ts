@@ -6,7 +6,7 @@
  * loaded), end when playback ends or the element's source changes, and come back as new tracks
  * (addtrack) when playback restarts.
  */
-import { MediaStream, addTrackSilently } from '../stream/media-stream.js';
+import { MediaStream, addTrackSilently, removeTracksAndFire } from '../stream/media-stream.js';
 import type { MediaStreamTrack } from '../stream/media-stream-track.js';
 import { addTrackAndFire, createTrack, removeTrackAndFire } from '../stream/internals.js';
 import { GeneratorSource } from '../sources/generator-source.js';
@@ -91,11 +91,16 @@ function endCaptured(set: CaptureSet, c: Captured): void {
   removeTrackAndFire(set.stream, c.track);
 }
 
-/** Ends every captured track (playback ended, or the source changed). */
+/**
+ * Ends every captured track (playback ended, or the source changed). The tracks of one stream
+ * end, and leave it, together: removetrack listeners see the stream without any of them.
+ */
 export function endCaptures(host: CaptureHost): void {
   for (const set of host.captures) {
-    for (const c of set.tracks.values()) endCaptured(set, c);
+    const ending = [...set.tracks.values()];
     set.tracks.clear();
+    for (const c of ending) c.source.end('the captured media element track is no longer played');
+    removeTracksAndFire(set.stream, ending.map((c) => c.track));
   }
 }
 

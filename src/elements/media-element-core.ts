@@ -227,6 +227,14 @@ export function createElementState(target: EventTarget, host: ElementHost, isVid
   return s;
 }
 
+/** Marks the media element prototypes of a DOM implementation this library patched (patch-dom.ts). */
+export const DOM_MEDIA_ELEMENT = Symbol('mediacapture.dom-media-element');
+
+/** Whether `value` is a media element of a patched DOM, loaded or not. */
+export function isPatchedMediaElement(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as { [DOM_MEDIA_ELEMENT]?: boolean })[DOM_MEDIA_ELEMENT] === true;
+}
+
 export function elementStateOf(value: unknown): ElementState | undefined {
   return typeof value === 'object' && value !== null ? states.get(value) : undefined;
 }

@@ -23,6 +23,7 @@ import {
   captureStream,
   seekTo,
   canPlayType,
+  DOM_MEDIA_ELEMENT,
   HAVE_NOTHING,
   type ElementState,
 } from './media-element-core.js';
@@ -240,6 +241,7 @@ export function patchMediaElements(window: WindowLike): boolean {
       if (!s.stream) seekTo(s, t);
     },
   );
+  Object.defineProperty(proto, DOM_MEDIA_ELEMENT, { value: true });
   markPatched(proto);
 
   if (typeof Video === 'function' && Video.prototype && !isPatched(Video.prototype)) {

@@ -142,6 +142,18 @@ export function removeTrackAndFire(stream: MediaStream, track: MediaStreamTrack)
   stream.dispatchEvent(new MediaStreamTrackEvent('removetrack', { track }));
 }
 
+/**
+ * Removes several tracks that leave in one step (a captured media element's playback ending),
+ * then fires removetrack for each, in order: every listener sees the stream as it is afterwards.
+ */
+export function removeTracksAndFire(stream: MediaStream, tracks: readonly MediaStreamTrack[]): void {
+  const s = brand(slots, stream, 'MediaStream', 'remove a track');
+  const removed = tracks.filter((t) => s.tracks.delete(t));
+  if (removed.length === 0) return;
+  trackSetChanged(s);
+  for (const track of removed) stream.dispatchEvent(new MediaStreamTrackEvent('removetrack', { track }));
+}
+
 /** Adds a track without an event (getUserMedia filling its new stream). */
 export function addTrackSilently(stream: MediaStream, track: MediaStreamTrack): void {
   brand(slots, stream, 'MediaStream', 'add').tracks.add(track);

@@ -259,6 +259,9 @@ describe('a media file through src (standalone elements, virtual clock)', () => 
     const ar = new MediaStreamTrackProcessor({ track: stream.getAudioTracks()[0]! }).readable.getReader();
     const stamps: number[] = [];
     let samples = 0;
+    // Both captured tracks leave together at the end: the first removetrack already sees none.
+    const left: number[] = [];
+    stream.addEventListener('removetrack', () => left.push(stream.getTracks().length));
     const readV = (async () => {
       for (;;) {
         const { value, done } = await vr.read();
@@ -279,6 +282,7 @@ describe('a media file through src (standalone elements, virtual clock)', () => 
     await run(clock, 1200);
     await Promise.all([readV, readA]);
     assert.equal(v.ended, true);
+    assert.deepEqual(left, [0, 0]);
     assert.ok(stamps.length >= 29 && stamps.length <= 31, `${stamps.length} frames`);
     for (let i = 1; i < stamps.length; i++) assert.ok(stamps[i]! > stamps[i - 1]!, 'timestamps increase');
     // Frames are stamped on the element's clock, 1/30 s apart.

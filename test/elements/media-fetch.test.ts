@@ -129,6 +129,13 @@ describe('src in a jsdom document', () => {
     assert.match(video.error!.message, /HTTP 404/);
   });
 
+  test('drawImage() of a video element that never loaded draws nothing and does not throw', () => {
+    const window = page();
+    const ctx = window.document.querySelector('canvas')!.getContext('2d')!;
+    ctx.drawImage(window.document.createElement('video'), 0, 0);
+    assert.equal(ctx.getImageData(0, 0, 1, 1).data[3], 0);
+  });
+
   test('a src attribute from markup loads when play() is called', async () => {
     const window = page('<video src="media/clip.y4m"></video>');
     const video = window.document.querySelector('video')!;
