@@ -292,6 +292,28 @@ describe('a media file through src (standalone elements, virtual clock)', () => 
   });
 });
 
+describe('a media file of unknown duration', () => {
+  test('a sliced WebM recording says no duration: Infinity until the end, then the real one with durationchange', async () => {
+    const clock = new VirtualClock();
+    setElementClock(clock);
+    const webm = files.write('sliced.webm', await recordWebm(600, { timeslice: 200, audio: false }));
+    const v = new HTMLVideoElement();
+    v.src = webm;
+    await once(v, 'canplaythrough', 30000);
+    assert.equal(v.duration, Infinity);
+    assert.equal(v.seekable.length, 0);
+    const changes: number[] = [];
+    v.addEventListener('durationchange', () => changes.push(v.duration));
+    const ended = once(v, 'ended');
+    await v.play();
+    await run(clock, 900);
+    await ended;
+    assert.equal(changes.length, 1);
+    assert.ok(Math.abs(v.duration - 0.6) < 0.05, `duration ${v.duration}`);
+    assert.equal(v.currentTime, v.duration);
+  });
+});
+
 describe('src failures', () => {
   test('a missing file: error event, MEDIA_ERR_SRC_NOT_SUPPORTED, play() rejects with NotSupportedError', async () => {
     const v = new HTMLVideoElement();
