@@ -8,7 +8,7 @@
  * Events are dispatched in queued tasks ("queue a media element task"), with the host's own Event
  * class (jsdom refuses events made by another realm).
  */
-import { MediaStream } from '../stream/media-stream.js';
+import { MediaStream, toMediaStream } from '../stream/media-stream.js';
 import type { MediaStreamTrack } from '../stream/media-stream-track.js';
 import { getTrackOutput, getTrackSource } from '../stream/internals.js';
 import { queueTask } from '../stream/tasks.js';
@@ -460,11 +460,12 @@ function resourceSelection(s: ElementState): void {
     s.networkState = NETWORK_LOADING;
     fire(s, 'loadstart');
     // 9 (mode object). currentSrc is "", then the resource fetch algorithm runs on the object.
-    if (!(s.srcObject instanceof MediaStream)) {
+    const stream = toMediaStream(s.srcObject);
+    if (!stream) {
       dedicatedMediaSourceFailure(s, 'Only a MediaStream can be played here (MediaSource and Blob are not supported).');
       return;
     }
-    attach(s, s.srcObject);
+    attach(s, stream);
   });
 }
 

@@ -15,7 +15,7 @@ import {
   dictionary, domString, unsignedLong, double, enumeration, brand, describe, toStringTag, exposeMembers, defineEventHandler, reportException,
 } from '../webidl/index.js';
 import { errorEventClass, type ErrorEventShape } from '../webidl/error-event.js';
-import { isMediaStream, watchTrackSet, type MediaStream } from '../stream/media-stream.js';
+import { toMediaStream, watchTrackSet, type MediaStream } from '../stream/media-stream.js';
 import { isTrackLive, type MediaStreamTrack } from '../stream/media-stream-track.js';
 import { nextTask } from '../stream/tasks.js';
 import { BlobEvent } from './blob-event.js';
@@ -116,7 +116,9 @@ export class MediaRecorder extends MediaEventTarget {
     const ctx = "Failed to construct 'MediaRecorder'";
     if (arguments.length < 1) throw new TypeError(`${ctx}: 1 argument required, but only 0 present`);
     // 1.
-    if (!isMediaStream(stream)) throw new TypeError(`${ctx}: parameter 1 (${describe(stream)}) is not of type 'MediaStream'`);
+    const own = toMediaStream(stream);
+    if (!own) throw new TypeError(`${ctx}: parameter 1 (${describe(stream)}) is not of type 'MediaStream'`);
+    stream = own;
     // 2. MediaRecorderOptions, members in lexicographic order.
     const d = dictionary(options, `${ctx}: parameter 2`);
     const m = (name: string) => `${ctx}: member ${name} of MediaRecorderOptions`;

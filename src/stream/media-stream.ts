@@ -36,8 +36,11 @@ export class MediaStream extends MediaEventTarget {
     let initial: MediaStreamTrack[] = [];
     if (arg !== undefined) {
       const other = typeof arg === 'object' && arg !== null ? slots.get(arg) : undefined;
+      const adoptedStream = other || isIterableObject(arg) ? null : toMediaStream(arg);
       if (other) {
         initial = [...other.tracks];
+      } else if (adoptedStream) {
+        initial = adoptedStream.getTracks();
       } else if (isIterableObject(arg)) {
         initial = sequence(arg, `${ctx}: parameter 1`, toTrack);
       } else {
@@ -173,6 +176,50 @@ export function watchTrackSet(stream: MediaStream, onChange: () => void): () => 
 /** True for objects that are MediaStreams (the IDL brand). */
 export function isMediaStream(value: unknown): value is MediaStream {
   return typeof value === 'object' && value !== null && slots.has(value);
+}
+
+const adopted = new WeakMap<object, MediaStream>();
+
+/**
+ * The MediaStream `value` stands for, where one is expected: ours as it is; a MediaStream of
+ * another implementation whose tracks are ours (happy-dom's, kept by installPolyfill({ replace:
+ * false }): it has getAudioTracks() / getVideoTracks() but no engine) as a stream of ours over
+ * those tracks, the same one each time, following its addtrack / removetrack events; null for
+ * anything else. This is what lets objects of either set of classes be used together.
+ */
+export function toMediaStream(value: unknown): MediaStream | null {
+  if (isMediaStream(value)) return value;
+  if (typeof value !== 'object' || value === null) return null;
+  const known = adopted.get(value);
+  if (known) return known;
+  const foreign = value as { getAudioTracks?: unknown; getVideoTracks?: unknown; addEventListener?: unknown };
+  if (typeof foreign.getAudioTracks !== 'function' || typeof foreign.getVideoTracks !== 'function') return null;
+  const read = (): MediaStreamTrack[] | null => {
+    try {
+      const audio: unknown = (foreign.getAudioTracks as () => unknown).call(value);
+      const video: unknown = (foreign.getVideoTracks as () => unknown).call(value);
+      if (!Array.isArray(audio) || !Array.isArray(video)) return null;
+      const all: unknown[] = [...audio, ...video];
+      return all.every(isMediaStreamTrack) ? (all as MediaStreamTrack[]) : null;
+    } catch {
+      return null;
+    }
+  };
+  const tracks = read();
+  if (tracks === null) return null;
+  const mirror = new MediaStream(tracks);
+  adopted.set(value, mirror);
+  if (typeof foreign.addEventListener === 'function') {
+    const follow = (): void => {
+      const now = read() ?? [];
+      for (const t of mirror.getTracks()) if (!now.includes(t)) removeTrackAndFire(mirror, t);
+      for (const t of now) if (!mirror.getTracks().includes(t)) addTrackAndFire(mirror, t);
+    };
+    const add = foreign.addEventListener as (type: string, listener: () => void) => void;
+    add.call(value, 'addtrack', follow);
+    add.call(value, 'removetrack', follow);
+  }
+  return mirror;
 }
 
 /** A new empty stream whose id is given (a remote stream takes the id its msid names). */

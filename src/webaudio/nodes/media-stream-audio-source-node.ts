@@ -6,7 +6,8 @@
 import { AudioNode } from '../audio-node.js';
 import type { AudioContext } from '../audio-context.js';
 import { invalidState } from '../errors.js';
-import { audioContextArg, installAudioContextFactory, isMediaStream } from '../media-stream-context.js';
+import { audioContextArg, installAudioContextFactory } from '../media-stream-context.js';
+import { toMediaStream } from '../../stream/media-stream.js';
 import { trackInput } from '../media-stream-source.js';
 import type { MediaStream } from '../../stream/media-stream.js';
 import type { MediaStreamTrack } from '../../stream/media-stream-track.js';
@@ -29,9 +30,10 @@ export class MediaStreamAudioSourceNode extends AudioNode {
     if (arguments.length < 2) throw new TypeError(`${where}: 2 arguments required, but only ${arguments.length} present`);
     // MediaStreamAudioSourceOptions: required MediaStream mediaStream.
     const d = dictionary(options, `${where}: parameter 2`);
-    const stream = requiredMember(d, 'mediaStream', `${where}: MediaStreamAudioSourceOptions`);
-    if (!isMediaStream(stream)) {
-      throw new TypeError(`${where}: member mediaStream of MediaStreamAudioSourceOptions (${describe(stream)}) is not of type 'MediaStream'`);
+    const given = requiredMember(d, 'mediaStream', `${where}: MediaStreamAudioSourceOptions`);
+    const stream = toMediaStream(given);
+    if (!stream) {
+      throw new TypeError(`${where}: member mediaStream of MediaStreamAudioSourceOptions (${describe(given)}) is not of type 'MediaStream'`);
     }
     // webaudio#dom-mediastreamaudiosourcenode-mediastreamaudiosourcenode
     // 1-2. The stream's audio tracks (ended ones included); none -> InvalidStateError.
@@ -70,6 +72,6 @@ declare module '../audio-context.js' {
 // webaudio#dom-audiocontext-createmediastreamsource
 installAudioContextFactory('createMediaStreamSource', (c: AudioContext, args) => {
   if (args.length < 1) throw new TypeError("Failed to execute 'createMediaStreamSource' on 'AudioContext': 1 argument required, but only 0 present");
-  if (!isMediaStream(args[0])) throw new TypeError(`Failed to execute 'createMediaStreamSource' on 'AudioContext': parameter 1 (${describe(args[0])}) is not of type 'MediaStream'`);
+  if (!toMediaStream(args[0])) throw new TypeError(`Failed to execute 'createMediaStreamSource' on 'AudioContext': parameter 1 (${describe(args[0])}) is not of type 'MediaStream'`);
   return new MediaStreamAudioSourceNode(c, { mediaStream: args[0] });
 });
