@@ -124,6 +124,17 @@ check('CommonJS entry: require("mediacapture") gives a working copy', async () =
   }
 });
 
+check('require() and import give one copy where the runtime can require ES modules', async () => {
+  const { createRequire } = await import('node:module');
+  const cjs = createRequire(import.meta.url)('mediacapture');
+  const esm = await import('mediacapture');
+  // Node 20.19+ / 22.12+ match the "module-sync" export condition and require the ES build;
+  // older runtimes load the CommonJS build, a second copy of every class.
+  const oneCopy = typeof process !== 'undefined' && process.features?.require_module === true && typeof Deno === 'undefined' && typeof Bun === 'undefined';
+  if (oneCopy) assert(cjs.MediaStream === esm.MediaStream, 'require() gave the CommonJS copy although require(esm) is available');
+  else assert(typeof cjs.MediaStream === 'function', 'no MediaStream through require()');
+});
+
 check('getUserMedia: audio + video with resolution and frameRate constraints', async () => {
   const { mediaDevices } = createMediaDevices({ devices: devicesConfig });
   const stream = await mediaDevices.getUserMedia({
