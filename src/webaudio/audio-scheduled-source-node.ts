@@ -33,7 +33,7 @@ export class AudioScheduledSourceNode extends AudioNode {
     this.startMessage(w);
   }
 
-  /** Subclasses with extra start() arguments validate them, then call this. */
+  /** @internal Subclasses with extra start() arguments validate them, then call this. */
   protected startMessage(when: number, extra: { offset?: number; duration?: number } = {}): void {
     const s = slots.get(this)!;
     // 3-4. [[source started]] = true; queue the start control message.
@@ -45,6 +45,7 @@ export class AudioScheduledSourceNode extends AudioNode {
     // starts on construction unless its sink failed, and then starting it again would fail too.
   }
 
+  /** @internal */
   protected assertStartable(where: string): void {
     if (brand(slots, this, 'AudioScheduledSourceNode', 'start').started) throw invalidState(`${where}: start() may only be called once`);
   }
@@ -60,7 +61,7 @@ export class AudioScheduledSourceNode extends AudioNode {
     postToProcessor(this, { t: 'stop', when: w });
   }
 
-  /** Render messages: 'ended' fires the ended event (already in its own task). */
+  /** @internal Render messages: 'ended' fires the ended event (already in its own task). */
   onRenderMessage(msg: unknown): void {
     const s = slots.get(this)!;
     if ((msg as { t?: string }).t === 'ended' && !s.ended) {
@@ -72,6 +73,7 @@ export class AudioScheduledSourceNode extends AudioNode {
     this.handleRenderMessage(msg);
   }
 
+  /** @internal */
   protected handleRenderMessage(_msg: unknown): void {}
 }
 

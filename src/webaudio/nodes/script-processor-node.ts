@@ -56,7 +56,7 @@ export class ScriptProcessorNode extends AudioNode {
     return brand(slots, this, 'ScriptProcessorNode', 'bufferSize').bufferSize;
   }
 
-  /** A block of input arrived: fire audioprocess, then send the output back. */
+  /** @internal A block of input arrived: fire audioprocess, then send the output back. */
   onRenderMessage(msg: unknown): void {
     const s = slots.get(this)!;
     const m = msg as { t: string; input: Float32Array[]; playbackTime: number; block: number };
