@@ -146,6 +146,7 @@ interface LibAV {
   av_packet_free_js(pkt: number): Promise<void>;
   ff_read_frame_multi(ctx: number, pkt: number, opts: { limit: number }): Promise<[number, Record<number, unknown[]>]>;
   ff_init_decoder(codec: number, config: { codecpar: number }): Promise<[number, number, number, number]>;
+  /** Throws (without printing) for a packet the decoder refuses when ignoreErrors is false. */
   ff_decode_multi(ctx: number, pkt: number, frame: number, packets: unknown[], config: { fin: boolean; ignoreErrors: boolean }): Promise<LibAVFrame[]>;
   ff_free_decoder(ctx: number, pkt: number, frame: number): Promise<void>;
   avformat_close_input_js(ctx: number): Promise<void>;
@@ -201,6 +202,8 @@ interface Demuxer {
   stream: LibAVStream;
   dec: [number, number, number];
   eof: boolean;
+  /** Packets the decoder refused (corrupt data), skipped. */
+  skipped: number;
 }
 
 async function openMatroska(bytes: Uint8Array): Promise<MediaFile> {
@@ -245,7 +248,7 @@ async function openMatroska(bytes: Uint8Array): Promise<MediaFile> {
       const [fmt, s] = await libav.ff_init_demuxer_file(name);
       const stream = s.find((x) => x.index === videoStream.index)!;
       const [, c, pkt, frame] = await libav.ff_init_decoder(stream.codec_id, { codecpar: stream.codecpar });
-      return { fmt, readPkt: await libav.av_packet_alloc(), stream, dec: [c, pkt, frame], eof: false };
+      return { fmt, readPkt: await libav.av_packet_alloc(), stream, dec: [c, pkt, frame], eof: false, skipped: 0 };
     };
     const release = async (d: Demuxer): Promise<void> => {
       await libav.ff_free_decoder(d.dec[0], d.dec[1], d.dec[2]);
@@ -269,10 +272,21 @@ async function openMatroska(bytes: Uint8Array): Promise<MediaFile> {
         const [res, packets] = await libav.ff_read_frame_multi(d.fmt, d.readPkt, { limit: READ_LIMIT });
         const eof = res === libav.AVERROR_EOF;
         if (res !== 0 && !eof && res !== -libav.EAGAIN) throw new MediaFileError(`WebM: reading failed (libav error ${res})`);
-        const frames = await libav.ff_decode_multi(d.dec[0], d.dec[1], d.dec[2], packets[d.stream.index] ?? [], { fin: eof, ignoreErrors: true });
-        for (const f of frames) {
-          const vf = toFrame(f);
-          if (vf) queue.push(vf);
+        // One packet per call: a packet the decoder refuses is skipped (libav.js would print it
+        // with ignoreErrors), and the frames of the others are kept.
+        const batches: { packets: unknown[]; fin: boolean }[] = (packets[d.stream.index] ?? []).map((p) => ({ packets: [p], fin: false }));
+        if (eof) batches.push({ packets: [], fin: true });
+        for (const b of batches) {
+          let frames: LibAVFrame[] = [];
+          try {
+            frames = await libav.ff_decode_multi(d.dec[0], d.dec[1], d.dec[2], b.packets, { fin: b.fin, ignoreErrors: false });
+          } catch {
+            d.skipped++;
+          }
+          for (const f of frames) {
+            const vf = toFrame(f);
+            if (vf) queue.push(vf);
+          }
         }
         if (eof) d.eof = true;
       }

@@ -361,6 +361,48 @@ describe('src failures', () => {
     assert.equal(v.currentSrc, new URL(`file://${tone}`).href);
   });
 
+  test('damaged WebM: a cut-off file plays what it has, corrupted packets are skipped, a bare header is an error', async () => {
+    const clock = new VirtualClock();
+    setElementClock(clock);
+    const whole = await recordWebm(1000, { audio: false });
+    const play = async (name: string, bytes: Uint8Array): Promise<HTMLVideoElement> => {
+      const v = new HTMLVideoElement();
+      v.src = files.write(name, bytes);
+      await Promise.race([once(v, 'canplaythrough', 20000), once(v, 'error', 20000)]);
+      if (v.error) return v;
+      const ended = once(v, 'ended', 20000);
+      await v.play();
+      await run(clock, 1300);
+      await ended;
+      return v;
+    };
+    const cut = await play('cut.webm', whole.subarray(0, Math.floor(whole.length * 0.6)));
+    assert.equal(cut.error, null);
+    assert.equal(cut.ended, true);
+    const flipped = whole.slice();
+    for (let i = 600; i < flipped.length; i += 211) flipped[i]! ^= 0xff;
+    const damaged = await play('flipped.webm', flipped);
+    assert.equal(damaged.ended || damaged.error !== null, true, 'it ends or reports an error, and never hangs');
+    const header = await play('header.webm', whole.subarray(0, 64));
+    assert.equal(header.error?.code, 4);
+    assert.match(header.error!.message, /WebM/);
+  });
+
+  test('a script that plays a file to its end exits by itself', async () => {
+    const script = files.write('exit.mjs', new TextEncoder().encode([
+      `import { HTMLAudioElement } from ${JSON.stringify(new URL('../../src/elements/html-media-element.js', import.meta.url).href)};`,
+      'const a = new HTMLAudioElement();',
+      `a.src = ${JSON.stringify(tone)};`,
+      "a.addEventListener('ended', () => console.log('ended'));",
+      'await a.play();',
+    ].join('\n')));
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 20000 });
+    assert.equal(r.signal, null, 'the process had to be killed: something kept it alive');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'ended');
+  });
+
   test('canPlayType answers for what plays here', () => {
     const v = new HTMLVideoElement();
     assert.equal(v.canPlayType('video/webm'), 'maybe');
