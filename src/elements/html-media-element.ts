@@ -130,6 +130,8 @@ export class HTMLMediaElement extends EventTarget {
         crossOrigin: () => extra.crossOrigin,
         baseURL: () => null,
         origin: () => null,
+        volume: () => extra.volume,
+        muted: () => extra.muted,
       },
       this instanceof HTMLVideoElement,
     );

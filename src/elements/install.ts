@@ -17,6 +17,7 @@ import { HTMLMediaElement, HTMLVideoElement, HTMLAudioElement, MediaError, TimeR
 import { CanvasCaptureMediaStreamTrack, setCanvasCaptureClock } from './canvas-capture-media-stream-track.js';
 import { VideoPlaybackQuality } from './video-playback-quality.js';
 import { setElementClock } from './media-element-core.js';
+import { setElementAudioOutput } from './element-audio-output.js';
 import { patchMediaElements, patchCanvasElements, patchCanvasLibrary, type CanvasLibraryLike, type WindowLike } from './patch-dom.js';
 import { MediaStream } from '../stream/media-stream.js';
 import { MediaStreamTrack } from '../stream/media-stream-track.js';
@@ -31,6 +32,12 @@ export interface InstallElementsOptions {
   canvas?: CanvasLibraryLike;
   /** The clock canvas capture and media files played through `src` are timed on (default: a real clock). */
   clock?: Clock;
+  /**
+   * Where media elements play their audio: an AudioContextOptions.mediacaptureSink value
+   * ({ type: 'none' | 'system' | 'file' | 'stream', ... }). Default: AudioContext's default output
+   * (none, or the speakers with MEDIACAPTURE_AUDIO_OUTPUT=system).
+   */
+  audioOutput?: unknown;
   /** Also replace existing standalone globals (HTMLVideoElement, ...) when there is no DOM. */
   replace?: boolean;
 }
@@ -56,6 +63,13 @@ export function installElements(options: InstallElementsOptions = {}): void {
   if (options.clock !== undefined) {
     setCanvasCaptureClock(options.clock);
     setElementClock(options.clock);
+  }
+  if (options.audioOutput !== undefined) {
+    const o = options.audioOutput;
+    if (typeof o !== 'object' || o === null || typeof (o as { type?: unknown }).type !== 'string') {
+      throw new TypeError("installElements: audioOutput must be a sink such as { type: 'system' } (see AudioContextOptions.mediacaptureSink)");
+    }
+    setElementAudioOutput(o);
   }
   if (options.canvas !== undefined) patchCanvasLibrary(options.canvas);
   const win = (options.window ?? globalThis) as WindowLike & Record<string, unknown>;

@@ -18,6 +18,7 @@ import { reportException } from '../webidl/index.js';
 import type { AudioData } from '../media/audio-data.js';
 import { type CaptureHost, createCapture, syncCaptures, endCaptures, captureFrame, updateCaptureMuted } from './media-element-capture.js';
 import { FilePlayer } from './file-player.js';
+import { syncElementOutput } from './element-audio-output.js';
 import { openMediaFile } from './media-file.js';
 import { defaultBaseURL, fetchMedia } from './media-fetch.js';
 import { GeneratorSource } from '../sources/generator-source.js';
@@ -93,6 +94,9 @@ export interface ElementHost {
   baseURL(): string | null;
   /** The document's origin, or null when there is no document (everything is same-origin). */
   origin(): string | null;
+  /** The volume and muted IDL attributes (the element's own audio output follows them). */
+  volume(): number;
+  muted(): boolean;
 }
 
 /** A media resource fetched from `src` and being played (html's "mode attribute"). */
@@ -224,7 +228,20 @@ export function createElementState(target: EventTarget, host: ElementHost, isVid
     originClean: () => s.originClean,
   };
   states.set(target, s);
+  target.addEventListener('volumechange', () => syncAudioOutput(s));
   return s;
+}
+
+/** The element's own audio output follows playback, its audio tracks and its volume. */
+function syncAudioOutput(s: ElementState): void {
+  const playing = potentiallyPlaying(s) && s.originClean && s.capture.playedTracks().some((t) => t.kind === 'audio');
+  let level = 1;
+  try {
+    level = s.host.muted() ? 0 : Math.min(1, Math.max(0, Number(s.host.volume()) || 0));
+  } catch {
+    level = 1;
+  }
+  syncElementOutput(s, playing, level);
 }
 
 /** Marks the media element prototypes of a DOM implementation this library patched (patch-dom.ts). */
@@ -310,6 +327,7 @@ function updateTimeline(s: ElementState): void {
     updateCaptureMuted(s.capture);
   }
   s.file?.player.timelineChanged();
+  syncAudioOutput(s);
 }
 
 /** html#time-marches-on fires timeupdate every 15 to 250 ms while playing; this uses 250 ms. */

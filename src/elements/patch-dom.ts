@@ -158,6 +158,11 @@ export function patchMediaElements(window: WindowLike): boolean {
         },
         baseURL: () => target.ownerDocument?.baseURI ?? target.ownerDocument?.URL ?? null,
         origin: () => documentOrigin(target.ownerDocument),
+        volume: () => {
+          const v = (target as { volume?: unknown }).volume;
+          return typeof v === 'number' ? v : 1;
+        },
+        muted: () => (target as { muted?: unknown }).muted === true,
         // The element's own realm's Event: a DOM's dispatchEvent takes only its own events, and the
         // window patched here may expose another realm's Event (Node's, under a global-jsdom setup).
         makeEvent: (type) => new (realmEvent(el) ?? EventCtor)(type),

@@ -17,6 +17,7 @@ import { pumpedInput } from '../media-stream-source.js';
 import type { InputPump } from '../media-stream-input.js';
 import { elementStateOf, type ElementState } from '../../elements/media-element-core.js';
 import { createCapture, releaseCapture } from '../../elements/media-element-capture.js';
+import { elementRerouted } from '../../elements/element-audio-output.js';
 import { getTrackOutput } from '../../stream/internals.js';
 import type { MediaStreamTrack } from '../../stream/media-stream-track.js';
 import { INTERNAL, brand, describe, dictionary, exposeMembers, requiredMember, toStringTag } from '../../webidl/index.js';
@@ -26,6 +27,8 @@ const IFACE = 'MediaElementAudioSourceNode';
 const slots = new WeakMap<object, { mediaElement: object }>();
 /** Elements already routed into a graph (browsers allow one node per element). */
 const routed = new WeakSet<object>();
+/** Set while the element's own audio output (elements/element-audio-output.ts) makes its node. */
+let forElementOutput = false;
 
 /** Feeds `pump` from the audio the element renders; returns the undo. */
 function followElement(s: ElementState, pump: InputPump): () => void {
@@ -74,13 +77,19 @@ export class MediaElementAudioSourceNode extends AudioNode {
         `${where}: member mediaElement of MediaElementAudioSourceOptions (${describe(element)}) is not an HTMLMediaElement this library plays (see installElements / patchMediaElements)`,
       );
     }
-    if (routed.has(element as object)) {
+    const own = forElementOutput;
+    forElementOutput = false;
+    if (!own && routed.has(element as object)) {
       throw invalidState(`${where}: the HTMLMediaElement is already connected to a MediaElementAudioSourceNode`);
     }
     // One channel until the element plays audio; the pump follows the played track's layout.
     const input = pumpedInput(ctx, 1, (pump) => followElement(state, pump));
     super(INTERNAL, ctx, input.descriptor);
-    routed.add(element as object);
+    if (!own) {
+      // webaudio#MediaElementAudioSourceNode: the element's audio now plays only through the graph.
+      routed.add(element as object);
+      elementRerouted(state);
+    }
     slots.set(this, { mediaElement: element as object });
     input.attach(this);
   }
@@ -105,3 +114,13 @@ installAudioContextFactory('createMediaElementSource', (c: AudioContext, args) =
   if (args.length < 1) throw new TypeError("Failed to execute 'createMediaElementSource' on 'AudioContext': 1 argument required, but only 0 present");
   return new MediaElementAudioSourceNode(c, { mediaElement: args[0] });
 });
+
+/** The node an element's own audio output plays through: not a routing of the element (elements/element-audio-output.ts). */
+export function elementOutputSource(context: AudioContext, element: object): MediaElementAudioSourceNode {
+  forElementOutput = true;
+  try {
+    return new MediaElementAudioSourceNode(context, { mediaElement: element });
+  } finally {
+    forElementOutput = false;
+  }
+}
