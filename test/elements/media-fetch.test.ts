@@ -146,6 +146,27 @@ describe('src in a jsdom document', () => {
   });
 });
 
+describe('src in a happy-dom document', () => {
+  test('a happy-dom <video> loads and plays a file through src, its picture drawable', async () => {
+    const { Window } = await import('happy-dom');
+    const window = new Window({ url: `http://127.0.0.1:${port}/page.html` });
+    try {
+      installElements({ window: window as never });
+      const video = window.document.createElement('video') as unknown as HTMLVideoElement;
+      video.src = 'media/clip.y4m';
+      await video.play();
+      assert.equal(video.currentSrc, `http://127.0.0.1:${port}/media/clip.y4m`);
+      assert.equal(video.readyState, 4);
+      assert.equal(video.videoWidth, 32);
+      assert.equal(video.duration, 1);
+      assert.ok(currentFrameOf(video));
+      video.pause();
+    } finally {
+      await window.happyDOM.close();
+    }
+  });
+});
+
 describe('data: and blob: URLs', () => {
   test('a data: URL plays', async () => {
     const a = new HTMLAudioElement();
