@@ -315,6 +315,38 @@ interface EncodableCanvas extends CanvasLike {
 
 const ENCODABLE = new Set(['image/png', 'image/jpeg', 'image/webp']);
 
+function isBytes(v: unknown): v is Uint8Array {
+  return v instanceof Uint8Array && v.byteLength > 0;
+}
+
+/**
+ * The bytes of `canvas` encoded as `mime` for toBlob(). The libraries disagree on the quality
+ * argument: @napi-rs/canvas's encodeSync() and toBuffer() take 0–100 (a browser's 0.92 there is
+ * quality 1), node-canvas's toBuffer() takes `{ quality }` from 0 to 1 and ignores a bare number.
+ * A type the library cannot encode (node-canvas has no WebP) gives PNG, as html#a-serialisation-
+ * of-the-bitmap-as-a-file says for an unsupported type (the type returned is the one encoded).
+ * Null when nothing could be encoded.
+ */
+function encodeCanvas(canvas: EncodableCanvas, mime: string, quality: unknown): { bytes: Uint8Array; type: string } | null {
+  // html#dom-canvas-toblob: a quality outside 0..1 (or not a number) means the default.
+  const q = typeof quality === 'number' && quality >= 0 && quality <= 1 ? quality : undefined;
+  if (mime !== 'image/png') {
+    try {
+      const out =
+        typeof canvas.encodeSync === 'function'
+          ? q === undefined ? canvas.encodeSync(mime.slice(6)) : canvas.encodeSync(mime.slice(6), Math.round(q * 100))
+          : typeof canvas.toBuffer === 'function'
+            ? q === undefined ? canvas.toBuffer(mime) : canvas.toBuffer(mime, { quality: q })
+            : null;
+      if (isBytes(out)) return { bytes: out, type: mime };
+    } catch {
+      // Not encodable by this library: PNG below.
+    }
+  }
+  const png = typeof canvas.encodeSync === 'function' ? canvas.encodeSync('png') : typeof canvas.toBuffer === 'function' ? canvas.toBuffer('image/png') : null;
+  return isBytes(png) ? { bytes: png, type: 'image/png' } : null;
+}
+
 /**
  * window.HTMLCanvasElement gets captureStream(); with a canvas library it also gets a working
  * getContext('2d'), toDataURL() and toBlob() backed by one library canvas per element (jsdom has
@@ -372,13 +404,9 @@ export function patchCanvasElements(window: WindowLike, lib?: CanvasLibraryLike)
       if (typeof callback !== 'function') throw new TypeError("Failed to execute 'toBlob' on 'HTMLCanvasElement': parameter 1 is not of type 'BlobCallback'.");
       const mime = typeof type === 'string' && ENCODABLE.has(type.toLowerCase()) ? type.toLowerCase() : 'image/png';
       const b = backingOf(this);
-      let bytes: Uint8Array | null = null;
-      if (b.width > 0 && b.height > 0) {
-        if (typeof b.toBuffer === 'function') bytes = b.toBuffer(mime, quality);
-        else if (typeof b.encodeSync === 'function') bytes = b.encodeSync(mime.slice(6), quality);
-      }
+      const encoded = b.width > 0 && b.height > 0 ? encodeCanvas(b, mime, quality) : null;
       const BlobCtor = (window.Blob ?? Blob) as new (parts: unknown[], options?: { type?: string }) => unknown;
-      queueTask(() => (callback as (b: unknown) => void)(bytes ? new BlobCtor([bytes], { type: mime }) : null));
+      queueTask(() => (callback as (b: unknown) => void)(encoded ? new BlobCtor([encoded.bytes], { type: encoded.type }) : null));
       return undefined;
     });
   }

@@ -77,6 +77,12 @@ describe('jsdom elements with the polyfill', () => {
     const png = Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
     assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]);
     assert.equal(png.readUInt32BE(16), 320);
+    // toBlob() passes its 0..1 quality on the library's 0..100 scale, and keeps WebP.
+    const blob = (type: string, quality?: number) =>
+      new Promise<{ type: string; size: number }>((resolve, reject) => canvas.toBlob((b) => (b ? resolve({ type: b.type, size: b.size }) : reject(new Error('null blob'))), type, quality));
+    const [low, high, webp] = [await blob('image/jpeg', 0.3), await blob('image/jpeg', 0.95), await blob('image/webp')];
+    assert.deepEqual([low.type, webp.type], ['image/jpeg', 'image/webp']);
+    assert.ok(high.size > low.size * 1.5, `JPEG at 0.3: ${low.size} bytes, at 0.95: ${high.size}`);
 
     // Resizing the canvas resets its bitmap.
     canvas.width = 10;
