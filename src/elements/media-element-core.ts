@@ -21,6 +21,7 @@ import { FilePlayer } from './file-player.js';
 import { syncElementOutput } from './element-audio-output.js';
 import { openMediaFile } from './media-file.js';
 import { defaultBaseURL, fetchMedia } from './media-fetch.js';
+import { ffmpegTools } from './media-file-ffmpeg.js';
 import { GeneratorSource } from '../sources/generator-source.js';
 import { createTrack } from '../stream/internals.js';
 
@@ -1008,12 +1009,19 @@ const PLAYABLE: Record<string, readonly string[]> = {
  */
 export function canPlayType(type: string): '' | 'maybe' | 'probably' {
   const [essence = '', ...params] = type.split(';');
-  const codecs = PLAYABLE[essence.trim().toLowerCase()];
-  if (codecs === undefined) return '';
+  const mime = essence.trim().toLowerCase();
+  const codecs = PLAYABLE[mime];
+  // What only the system's ffmpeg decodes (which codecs its build has is not known): "maybe".
+  const ffmpeg = (): boolean => typeof ffmpegTools() !== 'string';
+  if (codecs === undefined) return FFMPEG_TYPES.has(mime) && ffmpeg() ? 'maybe' : '';
   const param = params.map((p) => p.trim()).find((p) => p.toLowerCase().startsWith('codecs='));
   if (param === undefined) return 'maybe';
   const listed = param.slice(7).replace(/^"|"$/g, '').split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '');
   if (listed.length === 0) return 'maybe';
   // vp09.PP.LL.DD... names VP9 with a profile: its first part decides.
-  return listed.every((c) => codecs.includes(c) || codecs.includes(c.split('.')[0]!) ) ? 'probably' : '';
+  if (listed.every((c) => codecs.includes(c) || codecs.includes(c.split('.')[0]!))) return 'probably';
+  return ffmpeg() ? 'maybe' : '';
 }
+
+/** Types the system's ffmpeg plays when it is installed (besides those above). */
+const FFMPEG_TYPES = new Set(['video/mp4', 'video/quicktime', 'video/ogg', 'video/x-msvideo', 'video/mp2t', 'video/x-matroska', 'audio/aac', 'audio/x-m4a']);

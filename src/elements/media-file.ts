@@ -7,6 +7,9 @@
  *                     audio: Opus, Vorbis, FLAC, through the decoding thread of decodeAudioData
  *   Y4M               video (the file-backed camera's format)
  *   WAV, AIFF, MP3, Ogg (Vorbis / Opus / FLAC), FLAC, MP4 / M4A audio: the decoding thread
+ *   anything else ffmpeg reads (MP4 / MOV with H.264 / HEVC / AV1, WebM with AV1, Ogg Theora,
+ *                     AVI, AAC without its optional decoder...): the system's ffmpeg, where
+ *                     installed (media-file-ffmpeg.ts)
  *
  * Video is decoded a few frames ahead of playback, so a long file does not sit in memory as
  * pictures; audio is decoded whole (as decodeAudioData does). Anything else fails with
@@ -17,6 +20,7 @@ import { FrameBuffer } from '../media/frame-buffer.js';
 import { createVideoFrame, type VideoFrame } from '../media/video-frame.js';
 import { Y4mReader, y4mFullRange } from '../media/codecs/y4m.js';
 import { y4mPixelFormat } from '../sources/file/y4m-source.js';
+import { ffmpegTools, openWithFfmpeg } from './media-file-ffmpeg.js';
 
 export class MediaFileError extends Error {
   override name = 'MediaFileError';
@@ -56,7 +60,22 @@ export async function openMediaFile(bytes: Uint8Array): Promise<MediaFile> {
   if (startsWith(bytes, 'YUV4MPEG2 ')) return openY4m(bytes);
   if (bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3) return openMatroska(bytes);
   const audio = await decodeAudio(bytes);
-  if (audio === null) throw new MediaFileError(`the resource is not a media format that can be played here (${sniffName(bytes)})`);
+  const tools = ffmpegTools();
+  // Containers that may hold video the built-in decoders do not read, or audio they could not
+  // decode: the system's ffmpeg, where there is one.
+  if (typeof tools !== 'string' && (audio === null || mayHoldVideo(bytes)) && !looksLikeText(bytes)) {
+    try {
+      const viaFfmpeg = await openWithFfmpeg(bytes, tools, audio?.audio ?? null);
+      if (viaFfmpeg.video || audio === null) return viaFfmpeg;
+      viaFfmpeg.close();
+    } catch (e) {
+      if (audio === null) throw new MediaFileError(`the resource is not a media format that can be played here (${sniffName(bytes)}; ${(e as Error).message})`);
+    }
+  }
+  if (audio === null) {
+    const hint = typeof tools === 'string' ? `; with ffmpeg installed more formats play (${tools})` : '';
+    throw new MediaFileError(`the resource is not a media format that can be played here (${sniffName(bytes)})${hint}`);
+  }
   return {
     duration: audio.audio.channels[0]!.length / audio.audio.sampleRate,
     video: null,
@@ -66,14 +85,24 @@ export async function openMediaFile(bytes: Uint8Array): Promise<MediaFile> {
   };
 }
 
+/** MP4 / MOV, Ogg (Theora), AVI, MPEG-TS, FLV: containers that may carry video. */
+function mayHoldVideo(bytes: Uint8Array): boolean {
+  const at = (i: number, text: string): boolean => bytes.length >= i + text.length && startsWith(bytes.subarray(i), text);
+  return at(4, 'ftyp') || at(4, 'moov') || at(4, 'mdat') || at(0, 'OggS') || (at(0, 'RIFF') && at(8, 'AVI ')) || at(0, 'FLV') || (bytes[0] === 0x47 && bytes[188] === 0x47);
+}
+
 function startsWith(bytes: Uint8Array, text: string): boolean {
   if (bytes.length < text.length) return false;
   for (let i = 0; i < text.length; i++) if (bytes[i] !== text.charCodeAt(i)) return false;
   return true;
 }
 
+function looksLikeText(bytes: Uint8Array): boolean {
+  return startsWith(bytes, '<') || startsWith(bytes, '\ufeff') || (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf);
+}
+
 function sniffName(bytes: Uint8Array): string {
-  if (startsWith(bytes, '<') || startsWith(bytes, '\ufeff')) return 'it looks like text or HTML';
+  if (looksLikeText(bytes)) return 'it looks like text or HTML';
   if (bytes.length >= 12 && bytes[4] === 0x66 && bytes[5] === 0x74 && bytes[6] === 0x79 && bytes[7] === 0x70) return 'MP4 with no audio that decodes here; H.264 and other MP4 video are not decoded';
   return `first bytes ${[...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`;
 }
@@ -225,7 +254,9 @@ async function openMatroska(bytes: Uint8Array): Promise<MediaFile> {
   const hasAudio = streams.some((s) => s.codec_type === AVMEDIA_TYPE_AUDIO);
   if (videoStream && VIDEO_CODECS[videoStream.codec_id] === undefined) {
     await libav.unlink(name).catch(() => undefined);
-    throw new MediaFileError(`WebM: the video codec (FFmpeg codec id ${videoStream.codec_id}) is not VP8 or VP9`);
+    const tools = ffmpegTools();
+    if (typeof tools !== 'string') return openWithFfmpeg(bytes, tools, null);
+    throw new MediaFileError(`WebM: the video codec (FFmpeg codec id ${videoStream.codec_id}) is not VP8 or VP9, and there is no ffmpeg to decode it (${tools})`);
   }
   const audio = hasAudio ? await decodeAudio(bytes) : null;
   if (hasAudio && audio === null && !videoStream) {
