@@ -18,7 +18,7 @@ import { basename, dirname, join } from 'node:path';
 import { FrameBuffer } from '../media/frame-buffer.js';
 import { createVideoFrame, type VideoFrame } from '../media/video-frame.js';
 import { ffmpegInfo } from '../recording/engine/select.js';
-import { MediaFileError, type FileAudio, type FileVideo, type MediaFile } from './media-file.js';
+import { MediaFileError, oneAtATime, type FileAudio, type FileVideo, type MediaFile } from './media-file.js';
 
 const AUDIO_RATE = 48000;
 /** Decoded frames held ahead before the child is paused. */
@@ -165,12 +165,7 @@ function videoReader(ffmpeg: string, file: string, width: number, height: number
     wake?.();
   };
   // One operation at a time: a rewind must not start while a next() reads the previous child.
-  let busy: Promise<unknown> = Promise.resolve();
-  const serial = <T>(op: () => Promise<T>): Promise<T> => {
-    const r = busy.then(op, op);
-    busy = r.catch(() => undefined);
-    return r;
-  };
+  const serial = oneAtATime();
   const begin = (): void => {
     stop();
     pending = [];

@@ -22,6 +22,16 @@ import { Y4mReader, y4mFullRange } from '../media/codecs/y4m.js';
 import { y4mPixelFormat } from '../sources/file/y4m-source.js';
 import { ffmpegTools, openWithFfmpeg } from './media-file-ffmpeg.js';
 
+/** Runs the operations given to it one after another, each after the previous one settled. */
+export function oneAtATime(): <T>(op: () => Promise<T>) => Promise<T> {
+  let busy: Promise<unknown> = Promise.resolve();
+  return <T>(op: () => Promise<T>): Promise<T> => {
+    const run = busy.then(op, op);
+    busy = run.catch(() => undefined);
+    return run;
+  };
+}
+
 export class MediaFileError extends Error {
   override name = 'MediaFileError';
 }
@@ -333,12 +343,7 @@ async function openMatroska(bytes: Uint8Array): Promise<MediaFile> {
     width = first.displayWidth;
     height = first.displayHeight;
     // One decoding operation at a time: calls made while one runs wait for it.
-    let busy: Promise<unknown> = Promise.resolve();
-    const serial = <T>(op: () => Promise<T>): Promise<T> => {
-      const run = busy.then(op, op);
-      busy = run.catch(() => undefined);
-      return run;
-    };
+    const serial = oneAtATime();
     video = {
       width,
       height,
