@@ -15,6 +15,7 @@
  * pictures; audio is decoded whole (as decodeAudioData does). Anything else fails with
  * MediaFileError, whose message says what was found.
  */
+import { setImmediate } from 'node:timers';
 import { decodeOnThread } from '../webaudio/decode/decode-host.js';
 import { FrameBuffer } from '../media/frame-buffer.js';
 import { createVideoFrame, type VideoFrame } from '../media/video-frame.js';
@@ -216,7 +217,7 @@ const AV_PIX_FMT_YUV420P = 0;
 /** FFmpeg's codec ids for the video codecs its libvpx decoders take. */
 const VIDEO_CODECS: Record<number, string> = { 139: 'VP8', 167: 'VP9' };
 /** Bytes of packets read per demuxer call. */
-const READ_LIMIT = 256 * 1024;
+const READ_LIMIT = 64 * 1024;
 
 let libavPromise: Promise<LibAV> | null = null;
 let fileCounter = 0;
@@ -241,6 +242,9 @@ interface Demuxer {
   stream: LibAVStream;
   dec: [number, number, number];
   eof: boolean;
+  /** Packets read and not yet decoded, and whether the demuxer reached the end. */
+  packets: unknown[];
+  readEnd: boolean;
   /** Packets the decoder refused (corrupt data), skipped. */
   skipped: number;
 }
@@ -289,7 +293,7 @@ async function openMatroska(bytes: Uint8Array): Promise<MediaFile> {
       const [fmt, s] = await libav.ff_init_demuxer_file(name);
       const stream = s.find((x) => x.index === videoStream.index)!;
       const [, c, pkt, frame] = await libav.ff_init_decoder(stream.codec_id, { codecpar: stream.codecpar });
-      return { fmt, readPkt: await libav.av_packet_alloc(), stream, dec: [c, pkt, frame], eof: false, skipped: 0 };
+      return { fmt, readPkt: await libav.av_packet_alloc(), stream, dec: [c, pkt, frame], eof: false, packets: [], readEnd: false, skipped: 0 };
     };
     const release = async (d: Demuxer): Promise<void> => {
       await libav.ff_free_decoder(d.dec[0], d.dec[1], d.dec[2]);
@@ -308,28 +312,36 @@ async function openMatroska(bytes: Uint8Array): Promise<MediaFile> {
       });
     };
     /** Reads and decodes until at least one frame is queued or the file ends. */
+    /**
+     * Reads and decodes until at least one frame is queued or the file ends. Packets are decoded
+     * one per call, and the event loop gets a turn after each: a packet the decoder refuses is
+     * skipped (libav.js would print it with ignoreErrors), and a long run of large frames does not
+     * hold the thread.
+     */
     const fill = async (d: Demuxer): Promise<void> => {
       while (queue.length === 0 && !d.eof && !closed) {
-        const [res, packets] = await libav.ff_read_frame_multi(d.fmt, d.readPkt, { limit: READ_LIMIT });
-        const eof = res === libav.AVERROR_EOF;
-        if (res !== 0 && !eof && res !== -libav.EAGAIN) throw new MediaFileError(`WebM: reading failed (libav error ${res})`);
-        // One packet per call: a packet the decoder refuses is skipped (libav.js would print it
-        // with ignoreErrors), and the frames of the others are kept.
-        const batches: { packets: unknown[]; fin: boolean }[] = (packets[d.stream.index] ?? []).map((p) => ({ packets: [p], fin: false }));
-        if (eof) batches.push({ packets: [], fin: true });
-        for (const b of batches) {
-          let frames: LibAVFrame[] = [];
-          try {
-            frames = await libav.ff_decode_multi(d.dec[0], d.dec[1], d.dec[2], b.packets, { fin: b.fin, ignoreErrors: false });
-          } catch {
-            d.skipped++;
-          }
-          for (const f of frames) {
-            const vf = toFrame(f);
-            if (vf) queue.push(vf);
-          }
+        if (d.packets.length === 0 && !d.readEnd) {
+          const [res, packets] = await libav.ff_read_frame_multi(d.fmt, d.readPkt, { limit: READ_LIMIT });
+          const eof = res === libav.AVERROR_EOF;
+          if (res !== 0 && !eof && res !== -libav.EAGAIN) throw new MediaFileError(`WebM: reading failed (libav error ${res})`);
+          d.packets.push(...(packets[d.stream.index] ?? []));
+          if (eof) d.readEnd = true;
+          continue;
         }
-        if (eof) d.eof = true;
+        const last = d.packets.length === 0;
+        const batch = last ? [] : [d.packets.shift()];
+        let frames: LibAVFrame[] = [];
+        try {
+          frames = await libav.ff_decode_multi(d.dec[0], d.dec[1], d.dec[2], batch, { fin: last, ignoreErrors: false });
+        } catch {
+          d.skipped++;
+        }
+        for (const f of frames) {
+          const vf = toFrame(f);
+          if (vf) queue.push(vf);
+        }
+        if (last) d.eof = true;
+        await new Promise<void>((r) => setImmediate(r));
       }
     };
     demuxer = await open();
