@@ -155,6 +155,8 @@ export interface ElementState {
   seeking: boolean;
   /** html#default-playback-start-position */
   defaultStart: number;
+  /** The src attribute when the load algorithm last ran (a DOM's observer skips what it already loaded). */
+  srcAtLoad: string | null;
 }
 
 const states = new WeakMap<object, ElementState>();
@@ -209,6 +211,7 @@ export function createElementState(target: EventTarget, host: ElementHost, isVid
     originClean: true,
     seeking: false,
     defaultStart: 0,
+    srcAtLoad: null,
   };
   s.capture = {
     captures: [],
@@ -401,6 +404,7 @@ export function setSrcObject(s: ElementState, value: unknown): void {
 
 /** html#media-element-load-algorithm */
 export function mediaElementLoad(s: ElementState): void {
+  s.srcAtLoad = s.host.src();
   // Abort any running instance of the resource selection algorithm; tasks queued for the old
   // resource are dropped (fire() checks loadId).
   s.loadId++;

@@ -6,7 +6,7 @@
  * Patched elements follow media-element-core.ts: srcObject plays a MediaStream, and `src` (set
  * through the property, or a src attribute present when play() or load() is called) loads a media
  * file from the document's base URL, with the document's origin deciding what is cross-origin.
- * A src attribute set by setAttribute() or parsed from markup loads at the next play() / load().
+ * A src attribute set by setAttribute() or parsed from markup loads too (the document is watched).
  */
 import { playbackQuality } from './video-playback-quality.js';
 import {
@@ -123,6 +123,42 @@ function documentOrigin(doc: { URL?: string; location?: { origin?: string } | nu
   } catch {
     return null;
   }
+}
+
+/**
+ * html#location-of-the-media-resource: a src attribute set or changed in any way (the parser,
+ * setAttribute(), innerHTML) runs the media element load algorithm. The window's document is
+ * watched for that; media elements already in it with a src load now. (The src property's own
+ * setter loads at once; the observer skips what it already loaded.)
+ */
+function watchSrcAttributes(window: WindowLike, stateFor: (el: object) => ElementState): void {
+  const w = window as WindowLike & {
+    document?: { querySelectorAll?(s: string): ArrayLike<object> } & object;
+    MutationObserver?: new (cb: (records: { type: string; target: object; addedNodes: ArrayLike<object> }[]) => void) => { observe(target: object, options: object): void };
+  };
+  const Media = window.HTMLMediaElement!;
+  const doc = w.document;
+  if (!doc || typeof w.MutationObserver !== 'function') return;
+  const consider = (el: object): void => {
+    if (!(el instanceof Media)) return;
+    const src = (el as { getAttribute(n: string): string | null }).getAttribute('src');
+    if (src === null) return;
+    const existing = elementStateOf(el);
+    if (existing && existing.srcAtLoad === src) return;
+    mediaElementLoad(existing ?? stateFor(el));
+  };
+  const within = (node: object): void => {
+    consider(node);
+    const q = (node as { querySelectorAll?(s: string): ArrayLike<object> }).querySelectorAll;
+    if (typeof q === 'function') for (const el of Array.from(q.call(node, 'video[src], audio[src]'))) consider(el);
+  };
+  within(doc);
+  new w.MutationObserver((records) => {
+    for (const r of records) {
+      if (r.type === 'attributes') consider(r.target);
+      else for (const n of Array.from(r.addedNodes)) within(n);
+    }
+  }).observe(doc, { subtree: true, childList: true, attributes: true, attributeFilter: ['src'] });
 }
 
 /** Adds srcObject and src playback to window.HTMLMediaElement / HTMLVideoElement. Idempotent. */
@@ -248,6 +284,7 @@ export function patchMediaElements(window: WindowLike): boolean {
   );
   Object.defineProperty(proto, DOM_MEDIA_ELEMENT, { value: true });
   markPatched(proto);
+  watchSrcAttributes(window, stateFor);
 
   if (typeof Video === 'function' && Video.prototype && !isPatched(Video.prototype)) {
     const vp = Video.prototype;

@@ -136,6 +136,32 @@ describe('src in a jsdom document', () => {
     assert.equal(ctx.getImageData(0, 0, 1, 1).data[3], 0);
   });
 
+  test('src attributes load as HTML says: from markup (autoplay plays), setAttribute(), innerHTML', async () => {
+    const window = page('<video autoplay src="media/clip.y4m"></video><div></div>');
+    const auto = window.document.querySelector('video')!;
+    await once(auto, 'playing');
+    assert.equal(auto.paused, false);
+    assert.equal(auto.readyState, 4);
+    auto.pause();
+    const later = window.document.createElement('video');
+    window.document.body.append(later);
+    const loaded = once(later, 'loadedmetadata');
+    later.setAttribute('src', 'media/clip.y4m');
+    await loaded;
+    assert.equal(later.videoWidth, 32);
+    window.document.querySelector('div')!.innerHTML = '<audio src="media/clip.y4m"></audio>';
+    const audio = window.document.querySelector('audio')!;
+    await once(audio, 'canplaythrough');
+    assert.equal(audio.duration, 1);
+    // The property's setter loads once, not again when the observer sees the attribute.
+    const events: string[] = [];
+    later.addEventListener('loadstart', () => events.push('loadstart'));
+    later.src = 'media/clip.y4m?again';
+    await once(later, 'canplaythrough');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(events, ['loadstart']);
+  });
+
   test('a src attribute from markup loads when play() is called', async () => {
     const window = page('<video src="media/clip.y4m"></video>');
     const video = window.document.querySelector('video')!;
