@@ -222,6 +222,13 @@ export function toMediaStream(value: unknown): MediaStream | null {
   return mirror;
 }
 
+/** toMediaStream(), or a TypeError with `message` for a value that is no MediaStream. */
+export function requireMediaStream(value: unknown, message: string): MediaStream {
+  const stream = toMediaStream(value);
+  if (stream === null) throw new TypeError(message);
+  return stream;
+}
+
 /** A new empty stream whose id is given (a remote stream takes the id its msid names). */
 export function createStreamWithId(id: string): MediaStream {
   const stream = new MediaStream();

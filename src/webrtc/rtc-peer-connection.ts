@@ -7,7 +7,7 @@
 import { MediaEventTarget } from '../webidl/event-target.js';
 import { brand, defineEventHandler, describe, dictionary, enumeration, exposeMembers, toStringTag, reportException } from '../webidl/index.js';
 import { isMediaStreamTrack, type MediaStreamTrack } from '../stream/media-stream-track.js';
-import { isMediaStream, createStreamWithId, addTrackAndFire, addTrackSilently, removeTrackAndFire, type MediaStream } from '../stream/media-stream.js';
+import { requireMediaStream, createStreamWithId, addTrackAndFire, addTrackSilently, removeTrackAndFire, type MediaStream } from '../stream/media-stream.js';
 import type { Native } from './engines/engine.js';
 import { getWebRtcEngine } from './engines/index.js';
 import { invalidState, nativeStreams, type PeerState } from './peer-state.js';
@@ -276,7 +276,7 @@ export class RTCPeerConnection extends MediaEventTarget {
     if (arguments.length < 1) throw new TypeError(`${ctx}: 1 argument required, but only 0 present`);
     // 1-2.
     if (!isMediaStreamTrack(track)) throw new TypeError(`${ctx}: parameter 1 (${describe(track)}) is not of type 'MediaStreamTrack'`);
-    for (const s of streams) if (!isMediaStream(s)) throw new TypeError(`${ctx}: ${describe(s)} is not of type 'MediaStream'`);
+    streams = streams.map((s) => requireMediaStream(s, `${ctx}: ${describe(s)} is not of type 'MediaStream'`));
     // 4. Closed: InvalidStateError.
     if (ps.closed) throw invalidState(`${ctx}: the RTCPeerConnection is closed`);
     // 6. Already sent by a sender of this connection: InvalidAccessError.
@@ -312,8 +312,9 @@ export class RTCPeerConnection extends MediaEventTarget {
     if (arguments.length < 1) throw new TypeError(`${ctx}: 1 argument required, but only 0 present`);
     const d = init === undefined || init === null ? {} : dictionary(init, `${ctx}: parameter 2`);
     const direction = d.direction === undefined ? 'sendrecv' : enumeration(d.direction, ['sendrecv', 'sendonly', 'recvonly', 'inactive'] as const, `${ctx}: init.direction`);
-    const streams = d.streams === undefined ? [] : [...(d.streams as Iterable<unknown>)];
-    for (const s of streams) if (!isMediaStream(s)) throw new TypeError(`${ctx}: init.streams has ${describe(s)}, which is not of type 'MediaStream'`);
+    const streams = (d.streams === undefined ? [] : [...(d.streams as Iterable<unknown>)]).map(
+      (s) => requireMediaStream(s, `${ctx}: init.streams has ${describe(s)}, which is not of type 'MediaStream'`),
+    );
     let track: MediaStreamTrack | null = null;
     let kind: 'audio' | 'video';
     if (typeof trackOrKind === 'string') {

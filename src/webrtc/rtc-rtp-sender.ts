@@ -5,7 +5,7 @@
  */
 import { brand, illegalConstructor, INTERNAL, toStringTag, exposeMembers, describe, dictionary } from '../webidl/index.js';
 import { isMediaStreamTrack, type MediaStreamTrack } from '../stream/media-stream-track.js';
-import { isMediaStream, type MediaStream } from '../stream/media-stream.js';
+import { requireMediaStream, type MediaStream } from '../stream/media-stream.js';
 import type { Native } from './engines/engine.js';
 import { invalidState, nativeStreams, selectStats, type PeerState } from './peer-state.js';
 import { createSendPipe, type SendPipe } from './send-pipe.js';
@@ -115,8 +115,8 @@ export class RTCRtpSender {
   setStreams(...streams: MediaStream[]): void {
     const s = brand(slots, this, 'RTCRtpSender', 'setStreams');
     if (s.ps.closed) throw invalidState("Failed to execute 'setStreams' on 'RTCRtpSender': the RTCPeerConnection is closed");
-    for (const st of streams) if (!isMediaStream(st)) throw new TypeError(`Failed to execute 'setStreams' on 'RTCRtpSender': ${describe(st)} is not a MediaStream`);
-    s.native.setStreams(...nativeStreams(s.ps, streams));
+    const own = streams.map((st) => requireMediaStream(st, `Failed to execute 'setStreams' on 'RTCRtpSender': ${describe(st)} is not a MediaStream`));
+    s.native.setStreams(...nativeStreams(s.ps, own));
   }
 
   /** webrtc-pc#dom-rtcrtpsender-getstats: the engine's, else selected from the connection's report. */

@@ -12,6 +12,8 @@ import { AudioContext } from '../../src/webaudio/index.js';
 import { MediaRecorder } from '../../src/recording/media-recorder.js';
 import { HTMLVideoElement } from '../../src/elements/html-media-element.js';
 import { VirtualClock } from '../../src/media/clock.js';
+import { RTCPeerConnection } from '../../src/webrtc/index.js';
+import { skipNoEngine } from '../webrtc/helpers.js';
 
 async function tracks() {
   const clock = new VirtualClock();
@@ -71,6 +73,30 @@ describe('a foreign MediaStream of our tracks', () => {
       assert.equal(toMediaStream(null), null);
     } finally {
       await ctx.close();
+      audio.stop();
+      video.stop();
+      await window.happyDOM.close();
+    }
+  });
+});
+
+describe('a foreign MediaStream in WebRTC', { skip: skipNoEngine }, () => {
+  test('addTrack(track, theirs) and addTransceiver(track, { streams: [theirs] }) take it; the remote side sees one stream id', async () => {
+    const window = new Window();
+    const { audio, video } = await tracks();
+    const theirs = new (window as unknown as { MediaStream: new (t: unknown[]) => object }).MediaStream([audio, video]);
+    const pc = new RTCPeerConnection();
+    try {
+      pc.addTrack(audio as never, theirs as never);
+      pc.addTransceiver(video as never, { streams: [theirs as never] });
+      const offer = (await pc.createOffer()) as { sdp: string };
+      const ids = [...offer.sdp.matchAll(/^a=msid:(\S+) /gm)].map((m) => m[1]);
+      assert.equal(ids.length, 2);
+      assert.equal(ids[0], ids[1], 'both tracks are announced in one stream');
+      assert.equal(ids[0], toMediaStream(theirs)!.id);
+      assert.throws(() => pc.addTrack(video as never, {} as never), TypeError);
+    } finally {
+      pc.close();
       audio.stop();
       video.stop();
       await window.happyDOM.close();
