@@ -157,6 +157,8 @@ export interface ElementState {
   defaultStart: number;
   /** The src attribute when the load algorithm last ran (a DOM's observer skips what it already loaded). */
   srcAtLoad: string | null;
+  /** Aborts the network fetch of the resource being loaded. */
+  fetching: AbortController | null;
 }
 
 const states = new WeakMap<object, ElementState>();
@@ -212,6 +214,7 @@ export function createElementState(target: EventTarget, host: ElementHost, isVid
     seeking: false,
     defaultStart: 0,
     srcAtLoad: null,
+    fetching: null,
   };
   s.capture = {
     captures: [],
@@ -523,8 +526,11 @@ function loadFromAttribute(s: ElementState, src: string): void {
   }
   s.currentSrc = url.href;
   const where = url.protocol === 'data:' ? 'a data: URL' : url.href;
-  fetchMedia(url, { origin: s.host.origin(), crossOrigin: s.host.crossOrigin() })
+  const fetching = new AbortController();
+  s.fetching = fetching;
+  fetchMedia(url, { origin: s.host.origin(), crossOrigin: s.host.crossOrigin(), signal: fetching.signal })
     .then(async (fetched) => {
+      if (s.fetching === fetching) s.fetching = null;
       if (id !== s.loadId) return;
       let media;
       try {
@@ -690,6 +696,8 @@ function attach(s: ElementState, stream: MediaStream): void {
 }
 
 function detach(s: ElementState): void {
+  s.fetching?.abort();
+  s.fetching = null;
   if (s.file) {
     s.file.player.close();
     for (const source of s.file.sources) source.end('the media resource was unloaded');

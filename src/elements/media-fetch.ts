@@ -35,6 +35,8 @@ export interface FetchContext {
   readonly origin: string | null;
   /** The element's crossorigin attribute (null when absent). */
   readonly crossOrigin: string | null;
+  /** Aborts a network fetch (the element loaded something else). */
+  readonly signal?: AbortSignal;
 }
 
 /** The base URL relative `src` values resolve against when there is no document. */
@@ -75,6 +77,7 @@ async function fetchNetwork(url: URL, ctx: FetchContext): Promise<FetchedMedia> 
       headers,
       credentials: ctx.crossOrigin === 'use-credentials' ? 'include' : 'same-origin',
       redirect: 'follow',
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
   } catch (e) {
     throw new MediaFetchError(`fetching ${url.href} failed: ${(e as Error).message}`);

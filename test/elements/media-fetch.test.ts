@@ -23,6 +23,8 @@ const clip = y4mClip(10, 10, 32, 24);
 const tone = wavTone(0.3);
 let server: Server;
 let port = 0;
+/** Requests to /hang whose connection was closed by the client. */
+let hangClosed = 0;
 
 before(async () => {
   setElementClock(new RealClock());
@@ -30,6 +32,13 @@ before(async () => {
     const url = new URL(req.url ?? '/', 'http://x');
     const cors = url.pathname.startsWith('/cors/');
     if (cors) res.setHeader('access-control-allow-origin', '*');
+    if (url.pathname === '/hang') {
+      // Headers, a little data, then nothing: a stalled resource.
+      res.writeHead(200, { 'content-type': 'video/webm' });
+      res.write(Buffer.from([0x1a, 0x45, 0xdf, 0xa3]));
+      req.on('close', () => hangClosed++);
+      return;
+    }
     if (url.pathname.endsWith('/clip.y4m')) {
       res.writeHead(200, { 'content-type': 'video/x-yuv4mpeg' });
       res.end(clip);
@@ -119,6 +128,19 @@ describe('src in a jsdom document', () => {
     await once(other, 'error');
     assert.equal(other.error!.code, 4);
     assert.match(other.error!.message, /CORS/);
+  });
+
+  test('loading another resource aborts the fetch of a stalled one', async () => {
+    const window = page();
+    const video = window.document.querySelector('video')!;
+    video.src = 'hang';
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(video.networkState, 2, 'still loading');
+    assert.equal(hangClosed, 0);
+    video.src = 'media/clip.y4m';
+    await once(video, 'canplaythrough');
+    for (let i = 0; i < 50 && hangClosed === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(hangClosed, 1, 'the stalled request was closed');
   });
 
   test('an HTTP error status fails the load with the status in the message', async () => {
