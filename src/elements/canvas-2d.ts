@@ -8,10 +8,15 @@
  * - the drawing methods report to listeners that the canvas was drawn to (canvas capture sends a
  *   frame only when new content was drawn, mediacapture-fromelement#dom-htmlcanvaselement-capturestream);
  * - drawImage() accepts a media element of ours (its current frame) and a VideoFrame of ours, which
- *   it draws through a scratch canvas of the same library.
+ *   it draws through a scratch canvas of the same library;
+ * - getImageData() throws SecurityError on a canvas that is not origin-clean (html#security-with-
+ *   canvas-elements): drawing a CORS-cross-origin video, or such a canvas, onto a canvas clears
+ *   its origin-clean flag. The library's own export methods (toBuffer(), encode()...) are not
+ *   guarded; the HTML ones are (toDataURL() / toBlob() of patched canvases, captureStream(),
+ *   new VideoFrame(canvas)).
  */
 import { VideoFrame, isOwnVideoFrame } from '../media/video-frame.js';
-import { currentFrameOf, elementStateOf, isPatchedMediaElement, HAVE_CURRENT_DATA } from './media-element-core.js';
+import { elementStateOf, isPatchedMediaElement, HAVE_CURRENT_DATA } from './media-element-core.js';
 
 export interface ImageDataLike {
   readonly width: number;
@@ -57,6 +62,31 @@ export function context2DOf(canvas: CanvasLike): Context2DLike | null {
   patchContextPrototype(ctx);
   return ctx;
 }
+
+// ---- origin-clean -----------------------------------------------------------------------------
+
+/** Canvases (library canvases, and the DOM elements backed by them) whose origin-clean flag is false. */
+const tainted = new WeakSet<object>();
+
+/** html#concept-canvas-origin-clean of `canvas` (a DOM canvas element counts with its backing canvas). */
+export function isOriginClean(canvas: unknown): boolean {
+  if (typeof canvas !== 'object' || canvas === null) return true;
+  if (tainted.has(canvas)) return false;
+  const backing = backingCanvases.get(canvas);
+  return !(backing && tainted.has(backing));
+}
+
+function taint(ctx: Context2DLike): void {
+  const c = ctx.canvas;
+  if (typeof c === 'object' && c !== null) tainted.add(c);
+}
+
+export function notOriginClean(what: string): DOMException {
+  return new DOMException(`${what}: the canvas has been tainted by cross-origin data`, 'SecurityError');
+}
+
+/** The libraries' own getImageData, per context prototype: the library's internal reads bypass the guard. */
+const originalGetImageData = new WeakMap<object, Context2DLike['getImageData']>();
 
 // ---- drawing notifications --------------------------------------------------------------------
 
@@ -106,6 +136,17 @@ export function patchContextPrototype(ctx: object): boolean {
       Object.defineProperty(proto, name, { ...desc, value: wrapped });
       if (proto[name] !== wrapped) throw new Error('not writable');
     }
+    const get = Object.getOwnPropertyDescriptor(proto, 'getImageData');
+    if (get && typeof get.value === 'function') {
+      const original = get.value as Context2DLike['getImageData'];
+      originalGetImageData.set(proto, original);
+      const guarded = function getImageData(this: Context2DLike, ...args: [number, number, number, number]): ImageDataLike {
+        // html#dom-context-2d-getimagedata step 2.
+        if (!isOriginClean(this.canvas)) throw notOriginClean("Failed to execute 'getImageData' on 'CanvasRenderingContext2D'");
+        return original.apply(this, args);
+      };
+      Object.defineProperty(proto, 'getImageData', { ...get, value: guarded });
+    }
     patchedPrototypes.add(proto);
     return true;
   } catch {
@@ -141,14 +182,18 @@ export const backingCanvases = new WeakMap<object, CanvasLike>();
 
 function resolveImageSource(ctx: Context2DLike, image: unknown): unknown {
   if (typeof image !== 'object' || image === null) return image;
+  // Drawing a canvas that is not origin-clean taints this one (html#dom-context-2d-drawimage step 8).
+  if (!isOriginClean(image)) taint(ctx);
   const backing = backingCanvases.get(image);
   if (backing) return backing;
   const state = elementStateOf(image);
   if (state) {
     // html#dom-context-2d-drawimage step 3: a video element below HAVE_CURRENT_DATA draws nothing.
-    if (state.readyState < HAVE_CURRENT_DATA) return SKIP;
-    const frame = currentFrameOf(image);
+    if (state.readyState < HAVE_CURRENT_DATA || !state.isVideo) return SKIP;
+    const frame = state.frame;
     if (!frame) return SKIP;
+    // A CORS-cross-origin video is drawn, and the canvas is no longer origin-clean.
+    if (!state.originClean) taint(ctx);
     return frameCanvas(ctx, image, frame);
   }
   // A DOM media element that never loaded anything is at HAVE_NOTHING: nothing to draw either.
@@ -222,7 +267,9 @@ export function readCanvasPixels(canvas: CanvasLike, ctx: Context2DLike): { widt
   const width = canvas.width;
   const height = canvas.height;
   if (width === 0 || height === 0) return null;
-  const img = ctx.getImageData(0, 0, width, height);
+  const proto = Object.getPrototypeOf(ctx) as object | null;
+  const read = (proto && originalGetImageData.get(proto)) || ctx.getImageData;
+  const img = read.call(ctx, 0, 0, width, height);
   return { width, height, data: img.data };
 }
 

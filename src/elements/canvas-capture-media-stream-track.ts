@@ -2,7 +2,8 @@
  * CanvasCaptureMediaStreamTrack and HTMLCanvasElement.captureStream()
  * (mediacapture-fromelement#the-canvascapturemediastreamtrack,
  * mediacapture-fromelement#dom-htmlcanvaselement-capturestream), for any canvas with a 2D context
- * found by shape (canvas-2d.ts). Canvases here are always origin-clean: nothing taints them.
+ * found by shape (canvas-2d.ts). A canvas that is not origin-clean cannot be captured, and a
+ * captured one that loses the flag is muted from then on (canvas-2d.ts, canvas-source.ts).
  */
 import { MediaStreamTrack } from '../stream/media-stream-track.js';
 import { MediaStream } from '../stream/media-stream.js';
@@ -10,7 +11,7 @@ import { createTrack, INTERNAL } from '../stream/internals.js';
 import { brand, describe, double, exposeMembers, toStringTag } from '../webidl/index.js';
 import { RealClock, type Clock } from '../media/clock.js';
 import { CanvasSource } from './canvas-source.js';
-import { context2DOf, isCanvasLike } from './canvas-2d.js';
+import { context2DOf, isCanvasLike, isOriginClean, notOriginClean } from './canvas-2d.js';
 
 interface CanvasTrackSlots {
   readonly canvas: object;
@@ -62,6 +63,8 @@ export interface CaptureStreamOptions {
 export function captureCanvasStream(canvas: unknown, frameRequestRate?: unknown, options: CaptureStreamOptions = {}): MediaStream {
   const ctxName = "Failed to execute 'captureStream' on 'HTMLCanvasElement'";
   if (!isCanvasLike(canvas)) throw new TypeError(`${ctxName}: ${describe(canvas)} is not a canvas (no getContext, width and height)`);
+  // mediacapture-fromelement#dom-htmlcanvaselement-capturestream: a canvas that is not origin-clean: SecurityError.
+  if (!isOriginClean(canvas)) throw notOriginClean(ctxName);
   const rate = frameRequestRate === undefined ? null : double(frameRequestRate, `${ctxName}: parameter 1`);
   // A negative frameRequestRate: NotSupportedError.
   if (rate !== null && rate < 0) throw new DOMException(`${ctxName}: the frameRequestRate (${rate}) is negative`, 'NotSupportedError');

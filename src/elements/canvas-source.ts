@@ -14,7 +14,7 @@ import { BaseSource } from '../sources/base-source.js';
 import { FrameBuffer } from '../media/frame-buffer.js';
 import { createVideoFrame } from '../media/video-frame.js';
 import { queueTask } from '../stream/tasks.js';
-import { type CanvasLike, type Context2DLike, drawingIsTracked, isOpaque, onDrawn, pixelHash, readCanvasPixels } from './canvas-2d.js';
+import { type CanvasLike, type Context2DLike, drawingIsTracked, isOpaque, isOriginClean, onDrawn, pixelHash, readCanvasPixels } from './canvas-2d.js';
 
 export class CanvasSource extends BaseSource {
   readonly canvas: CanvasLike;
@@ -34,6 +34,7 @@ export class CanvasSource extends BaseSource {
   #timerStartMs = 0;
   #stopDrawn: (() => void) | null = null;
   #frames = 0;
+  #taintedSeen = false;
 
   constructor(canvas: CanvasLike, ctx: Context2DLike, rate: number | null, clock: Clock) {
     super('video', clock, null);
@@ -100,6 +101,15 @@ export class CanvasSource extends BaseSource {
 
   /** The steps run each time the captured canvas is painted. */
   #paint(): void {
+    // mediacapture-fromelement: once the canvas is not origin-clean the track is muted and gets no
+    // new frames (the flag never comes back).
+    if (!isOriginClean(this.canvas)) {
+      if (!this.#taintedSeen) {
+        this.#taintedSeen = true;
+        this.setMuted(true);
+      }
+      return;
+    }
     if (!this.#requested) return;
     const size = `${this.canvas.width}x${this.canvas.height}`;
     if (size !== this.#lastSize) this.#dirty = true;

@@ -7,7 +7,7 @@ import { VideoFrame, registerImageSourceReader, createVideoFrame } from '../medi
 import { FrameBuffer } from '../media/frame-buffer.js';
 import { dictionary } from '../webidl/index.js';
 import { currentFrameOf, elementStateOf } from './media-element-core.js';
-import { context2DOf, isCanvasLike, readCanvasPixels } from './canvas-2d.js';
+import { context2DOf, isCanvasLike, isOriginClean, notOriginClean, readCanvasPixels } from './canvas-2d.js';
 
 const CTX = "Failed to construct 'VideoFrame'";
 
@@ -16,12 +16,15 @@ function readImageSource(image: unknown, init: unknown): VideoFrame | null {
   const state = elementStateOf(image);
   if (state) {
     if (!state.isVideo) return null;
+    // webcodecs#dom-videoframe-videoframe step 2: an image that is not origin-clean: SecurityError.
+    if (!state.originClean && state.readyState >= 2) throw new DOMException(`${CTX}: the video element plays CORS-cross-origin media`, 'SecurityError');
     // Check the usability of the image argument: a video element below HAVE_CURRENT_DATA is not usable.
     const frame = currentFrameOf(image);
     if (!frame) throw new DOMException(`${CTX}: the video element has no current frame (readyState below HAVE_CURRENT_DATA)`, 'InvalidStateError');
     return frame.clone();
   }
   if (!isCanvasLike(image)) return null;
+  if (!isOriginClean(image)) throw notOriginClean(CTX);
   // A canvas gives no timestamp: init.timestamp is required.
   const d = dictionary(init, `${CTX}: init`);
   if (d['timestamp'] === undefined) throw new TypeError(`${CTX}: init.timestamp is required when the image is a canvas`);

@@ -27,7 +27,7 @@ import {
   HAVE_NOTHING,
   type ElementState,
 } from './media-element-core.js';
-import { backingCanvases, isCanvasLike, patchContextPrototype, type CanvasLike } from './canvas-2d.js';
+import { backingCanvases, isCanvasLike, isOriginClean, notOriginClean, patchContextPrototype, type CanvasLike } from './canvas-2d.js';
 import { captureCanvasStream } from './canvas-capture-media-stream-track.js';
 import { queueTask } from '../stream/tasks.js';
 
@@ -340,6 +340,14 @@ export function patchCanvasLibrary(lib: CanvasLibraryLike): void {
     defineMethod(proto, 'captureStream', function (_original, ...args) {
       return captureCanvasStream(this, ...(args.length > 0 ? [args[0]] : []));
     });
+    // The library's HTML-named exports refuse a canvas that is not origin-clean, as a browser's do.
+    for (const name of ['toDataURL', 'toBlob'] as const) {
+      if (typeof (probe as unknown as Record<string, unknown>)[name] !== 'function') continue;
+      defineMethod(proto, name, function (original, ...args) {
+        if (!isOriginClean(this)) throw notOriginClean(`Failed to execute '${name}' on 'HTMLCanvasElement'`);
+        return original!.apply(this, args);
+      });
+    }
     markPatched(proto);
   }
 }
@@ -431,6 +439,7 @@ export function patchCanvasElements(window: WindowLike, lib?: CanvasLibraryLike)
       );
     }
     defineMethod(proto, 'toDataURL', function (_original, type, quality) {
+      if (!isOriginClean(this)) throw notOriginClean("Failed to execute 'toDataURL' on 'HTMLCanvasElement'");
       const mime = typeof type === 'string' && ENCODABLE.has(type.toLowerCase()) ? type.toLowerCase() : 'image/png';
       const b = backingOf(this);
       if (b.width === 0 || b.height === 0) return 'data:,';
@@ -439,6 +448,7 @@ export function patchCanvasElements(window: WindowLike, lib?: CanvasLibraryLike)
     });
     defineMethod(proto, 'toBlob', function (_original, callback, type, quality) {
       if (typeof callback !== 'function') throw new TypeError("Failed to execute 'toBlob' on 'HTMLCanvasElement': parameter 1 is not of type 'BlobCallback'.");
+      if (!isOriginClean(this)) throw notOriginClean("Failed to execute 'toBlob' on 'HTMLCanvasElement'");
       const mime = typeof type === 'string' && ENCODABLE.has(type.toLowerCase()) ? type.toLowerCase() : 'image/png';
       const b = backingOf(this);
       const encoded = b.width > 0 && b.height > 0 ? encodeCanvas(b, mime, quality) : null;

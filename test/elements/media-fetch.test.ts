@@ -13,6 +13,8 @@ import { installElements } from '../../src/elements/install.js';
 import { currentFrameOf, setElementClock } from '../../src/elements/media-element-core.js';
 import { HTMLAudioElement } from '../../src/elements/html-media-element.js';
 import { fetchMedia } from '../../src/elements/media-fetch.js';
+import { VideoFrame } from '../../src/media/video-frame.js';
+import '../../src/elements/image-sources.js';
 import { RealClock } from '../../src/media/clock.js';
 import { frameLuma, wavTone, y4mClip } from './support/media-fixtures.js';
 
@@ -91,8 +93,8 @@ describe('src in a jsdom document', () => {
     assert.equal(px[3], 255);
   });
 
-  test('another origin without CORS plays, but its content does not reach script: captured tracks muted, no picture to draw', async () => {
-    const window = page();
+  test('another origin without CORS plays, but its content does not reach script: captured tracks muted, a canvas it is drawn on tainted', async () => {
+    const window = page('<video></video><canvas width="32" height="24"></canvas><canvas id="c2" width="8" height="8"></canvas>');
     const video = window.document.querySelector('video')!;
     video.src = `http://localhost:${port}/media/clip.y4m`;
     const stream = (video as unknown as { captureStream(): MediaStream }).captureStream();
@@ -103,9 +105,28 @@ describe('src in a jsdom document', () => {
     assert.ok(track, 'the video track is captured');
     assert.equal(track.muted, true);
     assert.equal(currentFrameOf(video), null);
-    const ctx = window.document.querySelector('canvas')!.getContext('2d')!;
+    assert.throws(() => new VideoFrame(video as never), (e: DOMException) => e.name === 'SecurityError');
+    // A second canvas, captured before it is tainted: its track goes muted then.
+    const other = window.document.getElementById('c2') as HTMLCanvasElement;
+    const octx = other.getContext('2d')!;
+    octx.fillRect(0, 0, 8, 8);
+    const captured = (other as unknown as { captureStream(r?: number): MediaStream }).captureStream(10).getVideoTracks()[0]!;
+    const canvas = window.document.querySelector('canvas')!;
+    const ctx = canvas.getContext('2d')!;
     ctx.drawImage(video, 0, 0);
-    assert.equal(ctx.getImageData(16, 12, 1, 1).data[3], 0, 'nothing was drawn');
+    const isSecurity = (e: DOMException) => e.name === 'SecurityError';
+    assert.throws(() => ctx.getImageData(0, 0, 1, 1), isSecurity);
+    assert.throws(() => canvas.toDataURL(), isSecurity);
+    assert.throws(() => canvas.toBlob(() => {}), isSecurity);
+    assert.throws(() => (canvas as unknown as { captureStream(): unknown }).captureStream(), isSecurity);
+    assert.throws(() => new VideoFrame(canvas as never, { timestamp: 0 }), isSecurity);
+    // Drawing the tainted canvas taints the other one too.
+    assert.equal(captured.muted, false);
+    octx.drawImage(canvas, 0, 0);
+    assert.throws(() => octx.getImageData(0, 0, 1, 1), isSecurity);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(captured.muted, true, 'the capture of a canvas that lost origin-clean is muted');
+    captured.stop();
     video.pause();
   });
 
