@@ -107,7 +107,10 @@ export class FilePlayer {
       try {
         await video.rewind();
         for (;;) {
-          if (gen !== this.#gen) return false;
+          if (gen !== this.#gen) {
+            shown?.frame.close();
+            return false;
+          }
           const frame = await video.next();
           if (gen !== this.#gen) {
             frame?.close();
