@@ -126,6 +126,7 @@ export class HTMLMediaElement extends EventTarget {
         autoplay: () => extra.autoplay,
         makeEvent: (type) => new Event(type),
         src: () => (extra.hasSrc ? extra.src : null),
+        sources: () => [],
         loop: () => extra.loop,
         crossOrigin: () => extra.crossOrigin,
         baseURL: () => null,

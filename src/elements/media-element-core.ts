@@ -87,6 +87,8 @@ export interface ElementHost {
   makeEvent(type: string): Event;
   /** The src content attribute, or null when it is absent. */
   src(): string | null;
+  /** The element's <source> children in tree order (none for a standalone element). */
+  sources(): MediaSourceChild[];
   /** The element's loop content attribute. */
   loop(): boolean;
   /** The crossorigin content attribute's state: null (absent), "anonymous" or "use-credentials". */
@@ -465,15 +467,20 @@ function resourceSelection(s: ElementState): void {
   // 4. Await a stable state.
   queueMicrotask(() => {
     if (id !== s.loadId) return;
-    // 6. No media provider object: the src attribute (mode attribute), else networkState EMPTY.
-    // (<source> children are not looked at.)
+    // 6. No media provider object: the src attribute (mode attribute), else <source> children
+    // (mode children), else networkState EMPTY.
     if (s.srcObject === null) {
       const src = s.host.src();
-      if (src !== null) {
-        // 8. networkState LOADING, loadstart; 9 (mode attribute).
+      const children = src === null ? s.host.sources() : [];
+      if (src !== null || children.length > 0) {
+        // 8. networkState LOADING, loadstart; 9 (mode attribute / children).
         s.networkState = NETWORK_LOADING;
         fire(s, 'loadstart');
-        loadFromAttribute(s, src);
+        if (src !== null) {
+          loadUrl(s, src, 'The src attribute', (message) => dedicatedMediaSourceFailure(s, message));
+        } else {
+          loadChildren(s, children, 0, []);
+        }
         return;
       }
       s.networkState = NETWORK_EMPTY;
@@ -507,7 +514,51 @@ function dedicatedMediaSourceFailure(s: ElementState, message: string): void {
 // ---- a resource fetched from src -------------------------------------------------------------
 
 /** html#concept-media-load-algorithm step 9, mode attribute, then html#concept-media-load-resource. */
-function loadFromAttribute(s: ElementState, src: string): void {
+/**
+ * html#concept-media-load-algorithm step 9, mode children: each <source> child in order; one
+ * whose type canPlayType() rejects is skipped, one that fails to load fires `error` at itself and
+ * the next is tried. When none is left the element waits with networkState NETWORK_NO_SOURCE (a
+ * browser would wait for another <source> to be inserted); a pending play() is rejected then.
+ */
+function loadChildren(s: ElementState, children: readonly MediaSourceChild[], index: number, failures: string[]): void {
+  const id = s.loadId;
+  for (let i = index; i < children.length; i++) {
+    const child = children[i]!;
+    if (child.type !== null && child.type !== '' && canPlayType(child.type) === '') {
+      failures.push(`<source type=${JSON.stringify(child.type)}> is not a type played here`);
+      continue;
+    }
+    loadUrl(s, child.src ?? '', 'The <source> src attribute', (message) => {
+      if (id !== s.loadId) return;
+      failures.push(message);
+      // Queue a task to fire an event named error at the candidate.
+      queueTask(() => {
+        if (id === s.loadId) child.element.dispatchEvent(s.host.makeEvent('error'));
+      });
+      loadChildren(s, children, i + 1, failures);
+    });
+    return;
+  }
+  // Waiting: networkState NETWORK_NO_SOURCE, the poster shown; the element's error stays null.
+  s.networkState = NETWORK_NO_SOURCE;
+  s.showPoster = true;
+  s.currentSrc = '';
+  const message = failures.length > 0 ? `None of the <source> children can be played: ${failures.join('; ')}` : 'The element has no supported sources.';
+  rejectLater(takePendingPlay(s), notSupported(message));
+}
+
+/** A <source> child of a media element, as the resource selection algorithm reads it. */
+export interface MediaSourceChild {
+  readonly src: string | null;
+  readonly type: string | null;
+  readonly element: EventTarget;
+}
+
+/**
+ * Loads `src` (the resource fetch algorithm) as the element's resource; a URL that does not parse,
+ * a fetch that fails or data that cannot be played calls `fail` with the reason.
+ */
+function loadUrl(s: ElementState, src: string, what: string, fail: (message: string) => void): void {
   const id = s.loadId;
   // 9.1-9.3 An empty src, or one that is not a URL, fails.
   let url: URL | null = null;
@@ -520,7 +571,7 @@ function loadFromAttribute(s: ElementState, src: string): void {
   }
   if (url === null) {
     queueTask(() => {
-      if (id === s.loadId) dedicatedMediaSourceFailure(s, src === '' ? 'The src attribute is empty.' : `The src attribute (${JSON.stringify(src)}) is not a valid URL.`);
+      if (id === s.loadId) fail(src === '' ? `${what} is empty.` : `${what} (${JSON.stringify(src)}) is not a valid URL.`);
     });
     return;
   }
@@ -536,7 +587,7 @@ function loadFromAttribute(s: ElementState, src: string): void {
       try {
         media = await openMediaFile(fetched.bytes);
       } catch (e) {
-        if (id === s.loadId) dedicatedMediaSourceFailure(s, `${where} cannot be played: ${(e as Error).message}`);
+        if (id === s.loadId) fail(`${where} cannot be played: ${(e as Error).message}`);
         return;
       }
       if (id !== s.loadId) {
@@ -547,7 +598,7 @@ function loadFromAttribute(s: ElementState, src: string): void {
     })
     .catch((e: unknown) => {
       // The media data cannot be fetched at all: the dedicated media source failure steps.
-      if (id === s.loadId) dedicatedMediaSourceFailure(s, (e as Error).message);
+      if (id === s.loadId) fail((e as Error).message);
     });
 }
 

@@ -24,7 +24,9 @@ import {
   seekTo,
   canPlayType,
   DOM_MEDIA_ELEMENT,
+  NETWORK_EMPTY,
   HAVE_NOTHING,
+  type MediaSourceChild,
   type ElementState,
 } from './media-element-core.js';
 import { backingCanvases, isCanvasLike, isOriginClean, notOriginClean, patchContextPrototype, type CanvasLike } from './canvas-2d.js';
@@ -112,6 +114,25 @@ function realmEvent(el: object): (new (type: string) => Event) | undefined {
   return typeof view?.Event === 'function' ? (view.Event as new (type: string) => Event) : undefined;
 }
 
+interface ElementLike extends EventTarget {
+  readonly tagName?: string;
+  readonly children?: ArrayLike<ElementLike>;
+  readonly parentNode?: ElementLike | null;
+  getAttribute?(name: string): string | null;
+}
+
+/** The <source> children of a DOM media element, in tree order. */
+function sourceChildren(el: object): MediaSourceChild[] {
+  const children = (el as ElementLike).children;
+  if (!children) return [];
+  const out: MediaSourceChild[] = [];
+  for (const c of Array.from(children)) {
+    if (String(c.tagName).toUpperCase() !== 'SOURCE' || typeof c.getAttribute !== 'function') continue;
+    out.push({ src: c.getAttribute('src'), type: c.getAttribute('type'), element: c });
+  }
+  return out;
+}
+
 /** The origin of `doc` (its URL's), or null when it has none that is a tuple origin. */
 function documentOrigin(doc: { URL?: string; location?: { origin?: string } | null } | null | undefined): string | null {
   const fromLocation = doc?.location?.origin;
@@ -147,10 +168,24 @@ function watchSrcAttributes(window: WindowLike, stateFor: (el: object) => Elemen
     if (existing && existing.srcAtLoad === src) return;
     mediaElementLoad(existing ?? stateFor(el));
   };
+  // A <source> inserted into a media element without src whose networkState is EMPTY starts the
+  // resource selection algorithm (html#the-source-element).
+  const sourceAdded = (node: object): void => {
+    const n = node as ElementLike;
+    if (String(n.tagName).toUpperCase() !== 'SOURCE') return;
+    const parent = n.parentNode;
+    if (!parent || !(parent instanceof Media) || parent.getAttribute?.('src') != null) return;
+    const st = elementStateOf(parent) ?? stateFor(parent);
+    if (st.networkState === NETWORK_EMPTY && st.srcObject === null) mediaElementLoad(st);
+  };
   const within = (node: object): void => {
+    sourceAdded(node);
     consider(node);
     const q = (node as { querySelectorAll?(s: string): ArrayLike<object> }).querySelectorAll;
-    if (typeof q === 'function') for (const el of Array.from(q.call(node, 'video[src], audio[src]'))) consider(el);
+    if (typeof q === 'function') {
+      for (const el of Array.from(q.call(node, 'video[src], audio[src]'))) consider(el);
+      for (const el of Array.from(q.call(node, 'video > source, audio > source'))) sourceAdded(el);
+    }
   };
   within(doc);
   new w.MutationObserver((records) => {
@@ -187,6 +222,7 @@ export function patchMediaElements(window: WindowLike): boolean {
       {
         autoplay: () => (typeof target.hasAttribute === 'function' ? target.hasAttribute('autoplay') : Boolean(target.autoplay)),
         src: () => attr('src'),
+        sources: () => sourceChildren(el),
         loop: () => flag('loop'),
         crossOrigin: () => {
           const v = attr('crossorigin');

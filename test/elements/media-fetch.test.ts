@@ -205,6 +205,34 @@ describe('src in a jsdom document', () => {
     assert.deepEqual(events, ['loadstart']);
   });
 
+  test('<source> children: tried in order, an unplayable type skipped, a failing one gets error, the first that loads plays', async () => {
+    const window = page('<video autoplay><source src="missing.webm" type="video/webm"><source src="media/clip.y4m" type="video/x-nothing"><source src="media/clip.y4m"></video>');
+    const video = window.document.querySelector('video')!;
+    const sources = window.document.querySelectorAll('source');
+    const errors: number[] = [];
+    sources.forEach((el, i) => el.addEventListener('error', () => errors.push(i)));
+    await once(video, 'playing');
+    assert.equal(video.currentSrc, `http://127.0.0.1:${port}/media/clip.y4m`);
+    assert.deepEqual(errors, [0]);
+    assert.equal(video.error, null);
+    video.pause();
+    // None loads: the element waits without a source (no error on it) and play() rejects.
+    const none = window.document.createElement('video');
+    none.innerHTML = '<source src="missing.webm"><source src="x" type="video/x-nothing">';
+    await assert.rejects(none.play(), (e: DOMException) => e.name === 'NotSupportedError' && /None of the <source> children/.test(e.message));
+    assert.equal(none.networkState, none.NETWORK_NO_SOURCE);
+    assert.equal(none.error, null);
+    // A <source> inserted into an element that has none starts the resource selection.
+    const later = window.document.createElement('video');
+    window.document.body.append(later);
+    const loaded = once(later, 'loadedmetadata');
+    const source = window.document.createElement('source');
+    source.src = 'media/clip.y4m';
+    later.append(source);
+    await loaded;
+    assert.equal(later.videoWidth, 32);
+  });
+
   test('a src attribute from markup loads when play() is called', async () => {
     const window = page('<video src="media/clip.y4m"></video>');
     const video = window.document.querySelector('video')!;
