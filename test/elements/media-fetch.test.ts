@@ -34,6 +34,11 @@ before(async () => {
     const url = new URL(req.url ?? '/', 'http://x');
     const cors = url.pathname.startsWith('/cors/');
     if (cors) res.setHeader('access-control-allow-origin', '*');
+    if (url.pathname === '/moved') {
+      res.writeHead(302, { location: '/media/clip.y4m' });
+      res.end();
+      return;
+    }
     if (url.pathname === '/hang') {
       // Headers, a little data, then nothing: a stalled resource.
       res.writeHead(200, { 'content-type': 'video/webm' });
@@ -284,6 +289,31 @@ describe('data: and blob: URLs', () => {
     b.src = url;
     await once(b, 'error');
     assert.match(b.error!.message, /not an object URL/);
+  });
+
+  test('without a global fetch (jest\'s jsdom environment): node:http with redirects, CORS checks and data: URLs', async () => {
+    const saved = globalThis.fetch;
+    delete (globalThis as { fetch?: unknown }).fetch;
+    try {
+      const none = { origin: null, crossOrigin: null };
+      const moved = await fetchMedia(new URL(`http://127.0.0.1:${port}/moved`), none);
+      assert.deepEqual(moved.bytes, clip);
+      assert.equal(moved.contentType, 'video/x-yuv4mpeg');
+      await assert.rejects(fetchMedia(new URL(`http://127.0.0.1:${port}/nothing`), none), /HTTP 404/);
+      const other = { origin: `http://127.0.0.1:${port}`, crossOrigin: 'anonymous' };
+      await assert.rejects(fetchMedia(new URL(`http://localhost:${port}/media/clip.y4m`), other), /CORS check failed/);
+      const allowed = await fetchMedia(new URL(`http://localhost:${port}/cors/clip.y4m`), other);
+      assert.equal(allowed.corsCrossOrigin, false);
+      const opaque = await fetchMedia(new URL(`http://localhost:${port}/media/clip.y4m`), { ...other, crossOrigin: null });
+      assert.equal(opaque.corsCrossOrigin, true);
+      const b64 = await fetchMedia(new URL(`data:audio/wav;base64,${Buffer.from(tone).toString('base64')}`), none);
+      assert.deepEqual(b64.bytes, tone);
+      assert.equal(b64.contentType, 'audio/wav');
+      const pct = await fetchMedia(new URL('data:,a%20b'), none);
+      assert.equal(new TextDecoder().decode(pct.bytes), 'a b');
+    } finally {
+      globalThis.fetch = saved;
+    }
   });
 
   test('fetchMedia() refuses schemes it cannot fetch', async () => {
