@@ -8,6 +8,7 @@
  *   advance(), in due-time order, each seeing now() equal to its own due time. A test can run
  *   an hour of capture in milliseconds, deterministically.
  */
+import { setTimeout, clearTimeout } from 'node:timers';
 
 export interface ClockTimer {
   /** Cancels the timer; harmless if it already fired. */

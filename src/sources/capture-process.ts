@@ -4,6 +4,7 @@
  * `ready`; an exit, a spawn error or silence past the timeout reject it with a DeviceOpenError
  * (and kill the child), so getUserMedia can report NotReadableError / AbortError.
  */
+import { clearTimeout, setTimeout } from 'node:timers';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { DeviceOpenError } from './types.js';
 

@@ -62,8 +62,8 @@ function subproject(name: string, type: 'module' | 'commonjs', files: Record<str
   return dir;
 }
 
-const cjsComponent = `${component}\nmodule.exports = { mountCapture, checkCapture };\n`;
-const esmComponent = `${component}\nexport { mountCapture, checkCapture };\n`;
+const cjsComponent = `${component}\nmodule.exports = { mountCapture, checkCapture, checkFilePlayback };\n`;
+const esmComponent = `${component}\nexport { mountCapture, checkCapture, checkFilePlayback };\n`;
 
 function testBody(dom: boolean, importLine: string): string {
   return `${importLine}
@@ -71,6 +71,10 @@ test('a button click captures the camera and microphone and feeds an AudioContex
   ${dom ? "const root = document.createElement('div'); document.body.append(root);" : 'const root = null;'}
   expect(await checkCapture(expect, root)).toBe('ok');
 });
+${dom ? `test('an <audio> element plays a sound file (a data: URL) to its end', async () => {
+  const root = document.createElement('div'); document.body.append(root);
+  expect(await checkFilePlayback(expect, root)).toBe('ok');
+});` : ''}
 test('the package imported by the test is the one the setup line installed', () => {
   expect(globalThis.MediaStream).toBe(lib.MediaStream);
   expect(globalThis.AudioContext).toBe(lib.AudioContext);
@@ -127,7 +131,7 @@ describe('jest', () => {
           'jest.config.json': JSON.stringify({ testEnvironment: env, setupFiles: [format === 'cjs' ? 'mediacapture/polyfill' : '<rootDir>/jest.setup.mjs'], transform: {}, rootDir: '.' }),
           'jest.setup.mjs': "import 'mediacapture/polyfill';\n",
           'component.js': format === 'cjs' ? cjsComponent : esmComponent,
-          'capture.test.js': testBody(env === 'jsdom', format === 'cjs' ? "const { checkCapture } = require('./component.js');\nconst lib = require('mediacapture');" : "import { checkCapture } from './component.js';\nimport * as lib from 'mediacapture';"),
+          'capture.test.js': testBody(env === 'jsdom', format === 'cjs' ? "const { checkCapture, checkFilePlayback } = require('./component.js');\nconst lib = require('mediacapture');" : "import { checkCapture, checkFilePlayback } from './component.js';\nimport * as lib from 'mediacapture';"),
         });
         const args = format === 'esm' ? ['--experimental-vm-modules', jestBin()] : [jestBin()];
         check(await run(dir, [...args, '--ci', '--config', 'jest.config.json']), name);
@@ -147,7 +151,7 @@ describe('vitest', () => {
         const sub = `vitest-${env}-${pool}`;
         subproject(sub, 'module', {
           'component.js': esmComponent,
-          'capture.test.js': testBody(env !== 'node', "import { expect, test } from 'vitest';\nimport { checkCapture } from './component.js';\nimport * as lib from 'mediacapture';"),
+          'capture.test.js': testBody(env !== 'node', "import { expect, test } from 'vitest';\nimport { checkCapture, checkFilePlayback } from './component.js';\nimport * as lib from 'mediacapture';"),
         });
         const config = `${sub}.config.mjs`;
         // The documented setup line is setupFiles; the rest picks this combination.

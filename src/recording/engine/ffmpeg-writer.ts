@@ -30,6 +30,7 @@
  * when this process exits; if this process is killed outright, ffmpeg sees its inputs end and
  * exits by itself.
  */
+import { clearTimeout, setTimeout } from 'node:timers';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import type { Socket } from 'node:net';

@@ -3,6 +3,7 @@
  * command-line clients: `pactl` to list devices and watch for hot-plug, `parec`/`pacat` to move
  * audio. No native addon: the clients ship in Debian's pulseaudio-utils package.
  */
+import { clearTimeout, setTimeout } from 'node:timers';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import type { AudioMode, DeviceDescriptor } from '../types.js';
 import { physicalDeviceKey } from '../v4l2/sysfs.js';

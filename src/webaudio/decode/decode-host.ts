@@ -10,6 +10,7 @@
  * next call starts a new thread. Where no worker can be started (the module was inlined by a
  * bundler and its worker file has no file: URL) decoding runs in-process instead.
  */
+import { clearTimeout, setTimeout } from 'node:timers';
 import { srcUrl } from '../../self-url.js';
 import { Worker } from 'node:worker_threads';
 import type { DecodeJobResult } from './decode-job.js';

@@ -3,6 +3,7 @@
  * frames on stdin. The pipe's backpressure paces the renderer (it never pushes further ahead than
  * pacat consumes). If `pactl info` fails there is no sound server and open() rejects.
  */
+import { clearTimeout, setTimeout } from 'node:timers';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { AudioSink } from './types.js';
 
