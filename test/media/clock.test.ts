@@ -1,3 +1,5 @@
+import timers from 'node:timers';
+import { syncBuiltinESMExports } from 'node:module';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RealClock, VirtualClock } from '../../src/media/clock.js';
@@ -59,16 +61,19 @@ test('RealClock waits for a far-future timer in setTimeout-sized steps, without 
   const warnings: string[] = [];
   const onWarning = (w: Error): void => void warnings.push(w.name);
   process.on('warning', onWarning);
-  const original = globalThis.setTimeout;
-  globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+  // The clock takes setTimeout from node:timers (the global one may be a DOM's): spy on that.
+  const original = timers.setTimeout;
+  timers.setTimeout = ((fn: () => void, ms?: number) => {
     delays.push(ms ?? 0);
     return original(fn, ms);
   }) as typeof setTimeout;
+  syncBuiltinESMExports();
   let timer;
   try {
     timer = clock.schedule(clock.now() + 30 * 24 * 3600 * 1000, () => assert.fail("a timer thirty days away fired"));
   } finally {
-    globalThis.setTimeout = original;
+    timers.setTimeout = original;
+    syncBuiltinESMExports();
   }
   await new Promise((r) => setTimeout(r, 30));
   timer.cancel();
