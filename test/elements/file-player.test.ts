@@ -11,7 +11,7 @@ import { currentFrameOf, setElementClock, elementStateOf } from '../../src/eleme
 import { VirtualClock } from '../../src/media/clock.js';
 import { MediaStreamTrackProcessor } from '../../src/transform/media-stream-track-processor.js';
 import type { VideoFrame } from '../../src/media/video-frame.js';
-import { frameLuma, y4mClip, wavTone, recordWebm, tempDir } from './support/media-fixtures.js';
+import { frameLuma, y4mClip, wavTone, recordWebm, tempDir, once } from './support/media-fixtures.js';
 import { ffmpegMissing } from '../support/ffmpeg.js';
 
 const files = tempDir();
@@ -26,16 +26,6 @@ function record(el: EventTarget): string[] {
   const events: string[] = [];
   for (const t of MEDIA_EVENTS) el.addEventListener(t, () => events.push(t));
   return events;
-}
-
-function once(el: EventTarget, type: string, timeoutMs = 10000): Promise<Event> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${type} event within ${timeoutMs} ms`)), timeoutMs);
-    el.addEventListener(type, (e) => {
-      clearTimeout(timer);
-      resolve(e);
-    }, { once: true });
-  });
 }
 
 /** The luma of the picture the element shows now (Y plane, first sample). */

@@ -16,7 +16,7 @@ import { fetchMedia } from '../../src/elements/media-fetch.js';
 import { VideoFrame } from '../../src/media/video-frame.js';
 import '../../src/elements/image-sources.js';
 import { RealClock } from '../../src/media/clock.js';
-import { frameLuma, wavTone, y4mClip } from './support/media-fixtures.js';
+import { frameLuma, wavTone, y4mClip, once } from './support/media-fixtures.js';
 
 const require = createRequire(import.meta.url);
 const napi = require('@napi-rs/canvas') as { createCanvas(w: number, h: number): unknown };
@@ -61,16 +61,6 @@ before(async () => {
   port = (server.address() as AddressInfo).port;
 });
 after(() => new Promise<void>((r) => server.close(() => r())));
-
-function once(el: EventTarget, type: string, timeoutMs = 10000): Promise<Event> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${type} event within ${timeoutMs} ms`)), timeoutMs);
-    el.addEventListener(type, (e) => {
-      clearTimeout(timer);
-      resolve(e);
-    }, { once: true });
-  });
-}
 
 /** A jsdom page at http://127.0.0.1:<port>/page.html with the elements patched. */
 function page(markup = '<video></video><canvas width="32" height="24"></canvas>') {

@@ -14,7 +14,7 @@ import { openMediaFile } from '../../src/elements/media-file.js';
 import { VirtualClock } from '../../src/media/clock.js';
 import type { VideoFrame } from '../../src/media/video-frame.js';
 import { ffmpegMissing } from '../support/ffmpeg.js';
-import { tempDir } from './support/media-fixtures.js';
+import { tempDir, once as onceEvent } from './support/media-fixtures.js';
 
 const skip = ffmpegMissing;
 if (skip) console.log(`# media-file-ffmpeg: skipped: ${skip}`);
@@ -31,12 +31,7 @@ function make(name: string, video: string[], audio: string[] | null, format: str
 }
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
-function once(el: EventTarget, type: string, ms = 20000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no ${type} within ${ms} ms`)), ms);
-    el.addEventListener(type, () => (clearTimeout(t), resolve()), { once: true });
-  });
-}
+const once = (el: EventTarget, type: string): Promise<Event> => onceEvent(el, type, 20000);
 async function luma(v: object): Promise<number> {
   const f = currentFrameOf(v) as VideoFrame;
   const out = new Uint8Array(f.allocationSize());

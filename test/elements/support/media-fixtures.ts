@@ -71,3 +71,18 @@ export function tempDir(): { dir: string; write(name: string, bytes: Uint8Array)
     },
   };
 }
+
+/** The next `type` event of `el`; rejects (naming the event) when none comes within `timeoutMs`. */
+export function once(el: EventTarget, type: string, timeoutMs = 10000): Promise<Event> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${type} event within ${timeoutMs} ms`)), timeoutMs);
+    el.addEventListener(
+      type,
+      (e) => {
+        clearTimeout(timer);
+        resolve(e);
+      },
+      { once: true },
+    );
+  });
+}
