@@ -41,16 +41,7 @@ try {
 if (skip) console.log(`# node-canvas: skipped: ${skip}`);
 else console.log(`# node-canvas ${nodeCanvas.version}, cairo ${nodeCanvas.cairoVersion}`);
 
-const tick = () => new Promise<void>((r) => setImmediate(r));
-async function ticks(n = 3): Promise<void> {
-  for (let i = 0; i < n; i++) await tick();
-}
-
-function collect(track: MediaStreamTrack): { frames: VideoFrame[]; stop(): void } {
-  const frames: VideoFrame[] = [];
-  const stop = getTrackOutput(track).subscribe({ frame: (f: unknown) => frames.push(f as VideoFrame), end() {} });
-  return { frames, stop };
-}
+import { ticks, collect } from './support/frames.js';
 
 async function rgbaOf(frame: VideoFrame): Promise<Uint8Array> {
   const out = new Uint8Array(frame.displayWidth * frame.displayHeight * 4);
